@@ -1,0 +1,56 @@
+import SemHiTok
+
+// Times the library's hot operations on fixed, seeded inputs and prints one line per
+// measurement: `name<TAB>median seconds<TAB>runs`. `Benchmarks/run` puts these next to the
+// same work done by NumPy and prints the ratios.
+
+/// A seeded generator (SplitMix64), so every run measures the same data.
+struct Generator {
+    var state: UInt64
+
+    mutating func next() -> Float {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        z ^= z >> 31
+        return Float(z >> 40) / Float(1 << 24) * 2 - 1
+    }
+}
+
+/// The median wall time of `runs` calls of `body`, after one warm-up call.
+func median(runs: Int, _ body: () throws -> Void) rethrows -> Double {
+    try body()
+    var times: [Double] = []
+    for _ in 0..<runs {
+        let start = ContinuousClock.now
+        try body()
+        let elapsed = ContinuousClock.now - start
+        times.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+    }
+    return times.sorted()[runs / 2]
+}
+
+func report(_ name: String, runs: Int, _ body: () throws -> Void) rethrows {
+    let seconds = try median(runs: runs, body)
+    print("\(name)\t\(seconds)\t\(runs)")
+}
+
+var generator = Generator(state: 42)
+let (codes, dimension, tokens) = (24_576, 32, 729)
+let semanticCodebook = (0..<codes).flatMap { _ in
+    ReferenceSearch.normalize((0..<dimension).map { _ in generator.next() }[...])
+}
+let features = (0..<(tokens * dimension)).map { _ in generator.next() }
+let semantic = try SemanticQuantizer(codebook: semanticCodebook, codebookSize: codes, dimension: dimension)
+try report("semantic_lookup_729x24576x32", runs: 15) { _ = try semantic.quantize(features) }
+
+let (subCodebook, pixelDimension) = (8, 8)
+let pixelCodebook = (0..<(codes * subCodebook)).flatMap { _ in
+    ReferenceSearch.normalize((0..<pixelDimension).map { _ in generator.next() }[...])
+}
+let pixelFeatures = (0..<(tokens * pixelDimension)).map { _ in generator.next() }
+let semanticIndices = try semantic.quantize(features).indices
+let pixel = try PixelQuantizer(codebook: pixelCodebook, semanticCodebookSize: codes, subCodebookSize: subCodebook,
+                               dimension: pixelDimension)
+try report("pixel_lookup_729x8x8", runs: 51) { _ = try pixel.quantize(pixelFeatures, semanticIndices: semanticIndices) }

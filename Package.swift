@@ -1,0 +1,24 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "SemHiTok",
+    products: [
+        .library(name: "SemHiTok", targets: ["SemHiTok"]),
+        .executable(name: "semhitok", targets: ["SemHiTokMain"]),
+    ],
+    targets: [
+        // Formats, quantizers and the conformance runner: everything a program embedding
+        // the tokenizer needs.
+        .target(name: "SemHiTok"),
+        // The `semhitok` command line: argument parsing and commands, as a library so that
+        // tests can run commands in-process and check their output and exit status.
+        .target(name: "SemHiTokCLI", dependencies: ["SemHiTok"]),
+        // A one-line `main` around SemHiTokCLI (a separate name because `Sources/semhitok`
+        // and `Sources/SemHiTok` would collide on case-insensitive file systems).
+        .executableTarget(name: "SemHiTokMain", dependencies: ["SemHiTokCLI"]),
+        .target(name: "TestSupport", dependencies: ["SemHiTok"], path: "Tests/TestSupport"),
+        .testTarget(name: "SemHiTokTests", dependencies: ["SemHiTok", "TestSupport"]),
+        .testTarget(name: "SemHiTokCLITests", dependencies: ["SemHiTokCLI", "SemHiTok", "TestSupport"]),
+    ]
+)

@@ -1,0 +1,212 @@
+/// A codebook validated and packed for the SIMD nearest-code search, and that search
+/// (Spec/quantization.md section 6).
+///
+/// The codebook is `groupCount` groups of `rowsPerGroup` rows of `dimension` floats: the
+/// semantic codebook is one group of `K` rows, the pixel codebook `K` groups of `m` rows.
+/// Each group is stored transposed in panels of 16 codes, `[panel][k][lane]`, so that one
+/// `SIMD16<Float>` holds element `k` of 16 codes. A lane accumulates `acc + q[k] * e[k]`
+/// (cosine) or `acc + (q[k] - e[k])^2` (euclidean) for `k` in order from +0, with the
+/// multiply and the add rounded separately: exactly the Spec's sequential sum, for 16
+/// codes at once. Lanes keep their best with a strict comparison (each lane sees its
+/// codes in increasing order), and the final reduction takes the best score and, among
+/// equal scores, the lowest index; so the result equals `ReferenceSearch` bit for bit.
+final class PackedCodebook: @unchecked Sendable {
+    typealias Lanes = SIMD16<Float>
+    static let laneCount = 16
+
+    let groupCount: Int
+    let rowsPerGroup: Int
+    let dimension: Int
+    let metric: Metric
+    let panelsPerGroup: Int
+    /// `groupCount * panelsPerGroup * dimension` vectors; lanes past `rowsPerGroup` are 0.
+    private let panels: UnsafeMutablePointer<Lanes>
+    /// Lanes of a group's last panel that hold no code (all false when rows fill it).
+    private let paddingLanes: SIMDMask<SIMD16<Int32>>
+    /// The score no code can fail to beat: -inf for cosine, +inf for euclidean.
+    private let worstScore: Float
+
+    /// Validates `values` (Spec/quantization.md section 4) and packs them.
+    init(values: [Float], groupCount: Int, rowsPerGroup: Int, dimension: Int, metric: Metric) throws {
+        guard groupCount > 0, rowsPerGroup > 0, dimension > 0 else {
+            throw QuantizationError.shapeMismatch("codebook sizes must be positive, got \(groupCount) x \(rowsPerGroup) x \(dimension)")
+        }
+        guard values.count == groupCount * rowsPerGroup * dimension else {
+            throw QuantizationError.shapeMismatch(
+                "codebook has \(values.count) values, expected \(groupCount) x \(rowsPerGroup) x \(dimension)")
+        }
+        if let position = values.firstIndex(where: { !$0.isFinite }) {
+            throw QuantizationError.nonFiniteCodebook(row: position / dimension, element: position % dimension)
+        }
+        if metric == .cosine, let position = values.firstIndex(where: { $0.magnitude > 1 }) {
+            throw QuantizationError.codebookNotNormalized(row: position / dimension, element: position % dimension)
+        }
+        self.groupCount = groupCount
+        self.rowsPerGroup = rowsPerGroup
+        self.dimension = dimension
+        self.metric = metric
+        panelsPerGroup = (rowsPerGroup + Self.laneCount - 1) / Self.laneCount
+        worstScore = metric == .cosine ? -.infinity : .infinity
+        let usedLanes = rowsPerGroup - (panelsPerGroup - 1) * Self.laneCount
+        paddingLanes = SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15) .>= Int32(usedLanes)
+
+        let vectorCount = groupCount * panelsPerGroup * dimension
+        panels = UnsafeMutableRawPointer.allocate(byteCount: vectorCount * MemoryLayout<Lanes>.stride, alignment: 64)
+            .bindMemory(to: Lanes.self, capacity: vectorCount)
+        panels.initialize(repeating: Lanes(), count: vectorCount)
+        values.withUnsafeBufferPointer { source in
+            for group in 0..<groupCount {
+                for row in 0..<rowsPerGroup {
+                    let (panel, lane) = row.quotientAndRemainder(dividingBy: Self.laneCount)
+                    let destination = panels + (group * panelsPerGroup + panel) * dimension
+                    let code = source.baseAddress! + (group * rowsPerGroup + row) * dimension
+                    for k in 0..<dimension { destination[k][lane] = code[k] }
+                }
+            }
+        }
+    }
+
+    deinit {
+        panels.deinitialize(count: groupCount * panelsPerGroup * dimension)
+        panels.deallocate()
+    }
+
+    /// For each of the `queries` (`[N, dimension]`, row-major, already normalised for
+    /// cosine), the index within its group of the winning code and its score. `group(n)`
+    /// gives query n's group; `sameGroup` says every query uses group 0, which lets the
+    /// search reuse each panel for four queries at a time.
+    func search(queries: UnsafeBufferPointer<Float>, sameGroup: Bool, group: (Int) -> Int)
+        -> (indices: [Int32], scores: [Float])
+    {
+        let count = queries.count / dimension
+        var laneScores = [Lanes](repeating: Lanes(repeating: worstScore), count: count)
+        var laneIndices = [SIMD16<Int32>](repeating: SIMD16(repeating: -1), count: count)
+        laneScores.withUnsafeMutableBufferPointer { scores in
+            laneIndices.withUnsafeMutableBufferPointer { indices in
+                let q = queries.baseAddress!
+                if sameGroup {
+                    searchSharedGroup(q, count: count, scores: scores.baseAddress!, indices: indices.baseAddress!)
+                } else {
+                    for n in 0..<count {
+                        let first = panels + group(n) * panelsPerGroup * dimension
+                        for panel in 0..<panelsPerGroup {
+                            update(&scores[n], &indices[n], with: accumulate1(q + n * dimension, first + panel * dimension),
+                                   panel: panel)
+                        }
+                    }
+                }
+            }
+        }
+        var result = (indices: [Int32](repeating: 0, count: count), scores: [Float](repeating: 0, count: count))
+        for n in 0..<count {
+            (result.indices[n], result.scores[n]) = reduce(laneScores[n], laneIndices[n])
+        }
+        return result
+    }
+
+    /// All queries against group 0: panels in chunks that stay in L2, four queries per pass
+    /// over a chunk so each loaded panel vector serves four accumulators.
+    private func searchSharedGroup(_ q: UnsafePointer<Float>, count: Int,
+                                   scores: UnsafeMutablePointer<Lanes>, indices: UnsafeMutablePointer<SIMD16<Int32>>) {
+        let chunkPanels = max(1, (256 << 10) / (dimension * MemoryLayout<Lanes>.stride))
+        for chunkStart in stride(from: 0, to: panelsPerGroup, by: chunkPanels) {
+            let chunk = chunkStart..<min(chunkStart + chunkPanels, panelsPerGroup)
+            var n = 0
+            while n + 4 <= count {
+                let row = q + n * dimension
+                for panel in chunk {
+                    let (a0, a1, a2, a3) = accumulate4(row, panels + panel * dimension)
+                    update(&scores[n], &indices[n], with: a0, panel: panel)
+                    update(&scores[n + 1], &indices[n + 1], with: a1, panel: panel)
+                    update(&scores[n + 2], &indices[n + 2], with: a2, panel: panel)
+                    update(&scores[n + 3], &indices[n + 3], with: a3, panel: panel)
+                }
+                n += 4
+            }
+            while n < count {
+                for panel in chunk {
+                    update(&scores[n], &indices[n], with: accumulate1(q + n * dimension, panels + panel * dimension),
+                           panel: panel)
+                }
+                n += 1
+            }
+        }
+    }
+
+    /// The 16 scores of one query against one panel.
+    @inline(__always)
+    private func accumulate1(_ query: UnsafePointer<Float>, _ panel: UnsafePointer<Lanes>) -> Lanes {
+        var a = Lanes()
+        if metric == .cosine {
+            for k in 0..<dimension {
+                a = a + Lanes(repeating: query[k]) * panel[k]
+            }
+        } else {
+            for k in 0..<dimension {
+                let d = Lanes(repeating: query[k]) - panel[k]
+                a = a + d * d
+            }
+        }
+        return a
+    }
+
+    /// The 16 scores of four consecutive queries (rows of `dimension`) against one panel.
+    @inline(__always)
+    private func accumulate4(_ q: UnsafePointer<Float>, _ panel: UnsafePointer<Lanes>) -> (Lanes, Lanes, Lanes, Lanes) {
+        var (a0, a1, a2, a3) = (Lanes(), Lanes(), Lanes(), Lanes())
+        let (q0, q1, q2, q3) = (q, q + dimension, q + 2 * dimension, q + 3 * dimension)
+        if metric == .cosine {
+            for k in 0..<dimension {
+                let e = panel[k]
+                a0 = a0 + Lanes(repeating: q0[k]) * e
+                a1 = a1 + Lanes(repeating: q1[k]) * e
+                a2 = a2 + Lanes(repeating: q2[k]) * e
+                a3 = a3 + Lanes(repeating: q3[k]) * e
+            }
+        } else {
+            for k in 0..<dimension {
+                let e = panel[k]
+                let d0 = Lanes(repeating: q0[k]) - e
+                let d1 = Lanes(repeating: q1[k]) - e
+                let d2 = Lanes(repeating: q2[k]) - e
+                let d3 = Lanes(repeating: q3[k]) - e
+                a0 = a0 + d0 * d0
+                a1 = a1 + d1 * d1
+                a2 = a2 + d2 * d2
+                a3 = a3 + d3 * d3
+            }
+        }
+        return (a0, a1, a2, a3)
+    }
+
+    /// Keeps, per lane, the strictly better of the lane's best and the new `scores` of
+    /// `panel`; padding lanes of a group's last panel never win.
+    @inline(__always)
+    private func update(_ best: inout Lanes, _ bestIndex: inout SIMD16<Int32>, with scores: Lanes, panel: Int) {
+        var scores = scores
+        if panel == panelsPerGroup - 1 { scores.replace(with: worstScore, where: paddingLanes) }
+        let better = metric == .cosine ? scores .> best : scores .< best
+        best.replace(with: scores, where: better)
+        let first = Int32(panel * Self.laneCount)
+        bestIndex.replace(with: SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15) &+ first, where: better)
+    }
+
+    /// The winner over the lanes: the best score, ties to the lowest index. A lane that never
+    /// took a code saw only infinite euclidean distances; if every lane is like that, every
+    /// distance is infinite and code 0 wins.
+    private func reduce(_ scores: Lanes, _ indices: SIMD16<Int32>) -> (Int32, Float) {
+        var best: (index: Int32, score: Float)? = nil
+        for lane in 0..<Self.laneCount where indices[lane] >= 0 {
+            let candidate = (index: indices[lane], score: scores[lane])
+            if let current = best {
+                if metric.isBetter(candidate.score, than: current.score)
+                    || (candidate.score == current.score && candidate.index < current.index) {
+                    best = candidate
+                }
+            } else {
+                best = candidate
+            }
+        }
+        return best.map { ($0.index, $0.score) } ?? (0, worstScore)
+    }
+}
