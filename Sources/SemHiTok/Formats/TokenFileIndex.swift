@@ -31,7 +31,7 @@ enum TokenFileIndex {
         let count = UInt64(littleEndian: file.loadUnaligned(fromByteOffset: trailer, as: UInt64.self))
         let indexOffset = UInt64(littleEndian: file.loadUnaligned(fromByteOffset: trailer + 8, as: UInt64.self))
         // Both are bounded by the file size before any arithmetic, so nothing overflows.
-        guard count <= UInt64(size / 8), indexOffset >= UInt64(headerLength),
+        guard count <= UInt64(size / 8), indexOffset >= UInt64(headerLength), indexOffset <= UInt64(size),
               indexOffset + 8 + 8 * count + UInt64(trailerLength) == UInt64(size) else { return nil }
         let start = Int(indexOffset)
         guard file[start..<(start + 4)].elementsEqual(tag),

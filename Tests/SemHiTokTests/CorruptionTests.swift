@@ -1,0 +1,82 @@
+import Testing
+@testable import SemHiTok
+import TestSupport
+
+/// Seeded random damage to valid files: whatever the bytes, reading either succeeds or
+/// throws; it never crashes, hangs or reads out of bounds. Checksums are recomputed after
+/// the damage where the layout allows, so that the parsers behind them are exercised too.
+struct CorruptionTests {
+    @Test func damagedWeightFilesNeverCrashTheReader() throws {
+        let original = try readBytes(RepositoryPaths.golden("formats/example.shw"))
+        let folder = try TemporaryDirectory()
+        var generator = SplitMix64(seed: 21)
+        for trial in 0..<3000 {
+            var bytes = damage(original, using: &generator)
+            if trial % 2 == 0, bytes.count >= 32 {
+                let headerEnd = 32 + Int(truncatingIfNeeded: bytes.littleEndian(at: 16, as: UInt64.self))
+                if (32...bytes.count).contains(headerEnd) {
+                    bytes.setLittleEndian(UInt64(bytes.count), at: 24)
+                    bytes.setLittleEndian(CRC32C.checksum(Array(bytes[16..<headerEnd])), at: 12)
+                }
+            }
+            let path = folder.file("damaged-\(trial % 4).shw")
+            try writeBytes(bytes, to: path)
+            if let file = try? WeightFile(contentsOf: path, verifyingTensorData: trial % 3 == 0) {
+                for tensor in file.tensors {
+                    _ = file.checksumMatches(tensor)
+                    _ = try? file.floats(tensor.name)
+                    _ = try? file.int32s(tensor.name)
+                }
+            }
+        }
+    }
+
+    @Test func damagedTokenFilesNeverCrashTheReaders() throws {
+        let originals = try ["example.sht", "example_unfinished.sht"].map { try readBytes(RepositoryPaths.golden("formats/" + $0)) }
+        let folder = try TemporaryDirectory()
+        var generator = SplitMix64(seed: 22)
+        for trial in 0..<3000 {
+            var bytes = damage(originals[trial % 2], using: &generator)
+            if trial % 3 != 0, bytes.count >= 64 {
+                bytes.setLittleEndian(CRC32C.checksum(Array(bytes[16..<64])), at: 12)
+            }
+            if trial % 3 == 1, bytes.count >= 96 {
+                let start = Int(truncatingIfNeeded: bytes.littleEndian(at: bytes.count - 16, as: UInt64.self))
+                if (64..<(bytes.count - 8)).contains(start) {
+                    bytes.setLittleEndian(CRC32C.checksum(Array(bytes[start..<(bytes.count - 8)])), at: bytes.count - 8)
+                }
+            }
+            let path = folder.file("damaged-\(trial % 4).sht")
+            try writeBytes(bytes, to: path)
+            if let file = try? TokenFile(contentsOf: path) {
+                for index in 0..<file.recordCount { _ = try? file.record(at: index) }
+            }
+            if let stream = try? TokenStreamReader(path: path) {
+                while case let record?? = try? stream.next() { _ = record }
+            }
+        }
+    }
+
+    /// One to four random edits: flip a byte, overwrite a little-endian field with an
+    /// extreme value, truncate, or append.
+    private func damage(_ original: [UInt8], using generator: inout SplitMix64) -> [UInt8] {
+        var bytes = original
+        for _ in 0..<(1 + Int(generator.next() % 4)) where !bytes.isEmpty {
+            let position = Int(generator.next() % UInt64(bytes.count))
+            switch generator.next() % 5 {
+            case 0:
+                bytes[position] ^= UInt8(truncatingIfNeeded: generator.next() | 1)
+            case 1 where position + 8 <= bytes.count:
+                let extremes: [UInt64] = [0, 1, 63, 64, 0xFFFF, 1 << 31, 1 << 32, 1 << 62, UInt64(Int64.max), .max, .max - 63]
+                bytes.setLittleEndian(extremes[Int(generator.next() % UInt64(extremes.count))], at: position)
+            case 2 where position + 4 <= bytes.count:
+                bytes.setLittleEndian(UInt32(truncatingIfNeeded: generator.next()), at: position)
+            case 3:
+                bytes.removeLast(bytes.count - position)
+            default:
+                bytes += (0..<(position % 40)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+            }
+        }
+        return bytes
+    }
+}
