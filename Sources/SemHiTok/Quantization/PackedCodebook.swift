@@ -17,16 +17,13 @@ final class PackedCodebook: @unchecked Sendable {
     let groupCount: Int
     let rowsPerGroup: Int
     let dimension: Int
-    let metric: Metric
     let panelsPerGroup: Int
     /// `groupCount * panelsPerGroup * dimension` vectors; lanes past `rowsPerGroup` are 0.
     private let panels: UnsafeMutablePointer<Lanes>
-    /// Lanes of a group's last panel that hold no code (all false when rows fill it).
-    private let paddingLanes: SIMDMask<SIMD16<Int32>>
-    /// The score no code can fail to beat: -inf for cosine, +inf for euclidean.
-    private let worstScore: Float
+    /// The constants of the inner loops, copied out of the class once per search.
+    private let kernel: SearchKernel
 
-    /// Validates `values` (Spec/quantization.md section 4) and packs them.
+    /// Validates `values` (Spec/quantization.md section 4, steps 1 and 2) and packs them.
     init(values: [Float], groupCount: Int, rowsPerGroup: Int, dimension: Int, metric: Metric) throws {
         guard groupCount > 0, rowsPerGroup > 0, dimension > 0 else {
             throw QuantizationError.shapeMismatch("codebook sizes must be positive, got \(groupCount) x \(rowsPerGroup) x \(dimension)")
@@ -44,11 +41,10 @@ final class PackedCodebook: @unchecked Sendable {
         self.groupCount = groupCount
         self.rowsPerGroup = rowsPerGroup
         self.dimension = dimension
-        self.metric = metric
         panelsPerGroup = (rowsPerGroup + Self.laneCount - 1) / Self.laneCount
-        worstScore = metric == .cosine ? -.infinity : .infinity
         let usedLanes = rowsPerGroup - (panelsPerGroup - 1) * Self.laneCount
-        paddingLanes = SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15) .>= Int32(usedLanes)
+        kernel = SearchKernel(dimension: dimension, metric: metric, lastPanel: panelsPerGroup - 1,
+                              paddingLanes: SearchKernel.laneNumbers .>= Int32(usedLanes))
 
         let vectorCount = groupCount * panelsPerGroup * dimension
         panels = UnsafeMutableRawPointer.allocate(byteCount: vectorCount * MemoryLayout<Lanes>.stride, alignment: 64)
@@ -71,51 +67,84 @@ final class PackedCodebook: @unchecked Sendable {
         panels.deallocate()
     }
 
-    /// For each of the `queries` (`[N, dimension]`, row-major, already normalised for
-    /// cosine), the index within its group of the winning code and its score. `group(n)`
-    /// gives query n's group; `sameGroup` says every query uses group 0, which lets the
-    /// search reuse each panel for four queries at a time.
-    func search(queries: UnsafeBufferPointer<Float>, sameGroup: Bool, group: (Int) -> Int)
-        -> (indices: [Int32], scores: [Float])
-    {
-        let count = queries.count / dimension
-        var laneScores = [Lanes](repeating: Lanes(repeating: worstScore), count: count)
-        var laneIndices = [SIMD16<Int32>](repeating: SIMD16(repeating: -1), count: count)
-        laneScores.withUnsafeMutableBufferPointer { scores in
-            laneIndices.withUnsafeMutableBufferPointer { indices in
-                let q = queries.baseAddress!
-                if sameGroup {
-                    searchSharedGroup(q, count: count, scores: scores.baseAddress!, indices: indices.baseAddress!)
-                } else {
-                    for n in 0..<count {
-                        let first = panels + group(n) * panelsPerGroup * dimension
-                        for panel in 0..<panelsPerGroup {
-                            update(&scores[n], &indices[n], with: accumulate1(q + n * dimension, first + panel * dimension),
-                                   panel: panel)
-                        }
-                    }
+    /// Every query against the whole of group 0 (the semantic codebook's only group).
+    /// `queries` is `[N, dimension]`, already normalised for cosine.
+    func searchFirstGroup(_ queries: [Float]) -> CodeSearchResult {
+        withLaneState(queryCount: queries.count / dimension) { scores, indices in
+            queries.withUnsafeBufferPointer { q in
+                kernel.searchSharedGroup(q.baseAddress!, count: q.count / kernel.dimension, panels: panels,
+                                         panelCount: panelsPerGroup, scores: scores, indices: indices)
+            }
+        }
+    }
+
+    /// Query `n` against group `groups[n]` (a pixel sub-codebook). `queries` is
+    /// `[N, dimension]`, already normalised for cosine; the groups are in range.
+    func search(_ queries: [Float], groups: [Int32]) -> CodeSearchResult {
+        withLaneState(queryCount: groups.count) { scores, indices in
+            queries.withUnsafeBufferPointer { q in
+                groups.withUnsafeBufferPointer { groups in
+                    kernel.searchOwnGroups(q.baseAddress!, groups: groups, panels: panels, panelsPerGroup: panelsPerGroup,
+                                           scores: scores, indices: indices)
                 }
             }
         }
-        var result = (indices: [Int32](repeating: 0, count: count), scores: [Float](repeating: 0, count: count))
-        for n in 0..<count {
-            (result.indices[n], result.scores[n]) = reduce(laneScores[n], laneIndices[n])
+    }
+
+    /// Runs `search` on fresh per-query lane state (best score and index per lane) and
+    /// reduces each query's lanes to its winner.
+    private func withLaneState(
+        queryCount: Int,
+        _ search: (UnsafeMutablePointer<Lanes>, UnsafeMutablePointer<SIMD16<Int32>>) -> Void
+    ) -> CodeSearchResult {
+        var laneScores = [Lanes](repeating: Lanes(repeating: kernel.worstScore), count: queryCount)
+        var laneIndices = [SIMD16<Int32>](repeating: SIMD16(repeating: -1), count: queryCount)
+        laneScores.withUnsafeMutableBufferPointer { scores in
+            laneIndices.withUnsafeMutableBufferPointer { indices in
+                search(scores.baseAddress!, indices.baseAddress!)
+            }
+        }
+        var result = CodeSearchResult(indices: [], scores: [])
+        for n in 0..<queryCount {
+            let (index, score) = kernel.reduce(laneScores[n], laneIndices[n])
+            result.indices.append(index)
+            result.scores.append(score)
         }
         return result
     }
+}
 
-    /// All queries against group 0: panels in chunks that stay in L2, four queries per pass
-    /// over a chunk so each loaded panel vector serves four accumulators.
-    private func searchSharedGroup(_ q: UnsafePointer<Float>, count: Int,
-                                   scores: UnsafeMutablePointer<Lanes>, indices: UnsafeMutablePointer<SIMD16<Int32>>) {
+/// The loops of the search, 16 codes at a time, with the constants they need (copied out
+/// of `PackedCodebook`, so the loops never read through a class reference).
+private struct SearchKernel {
+    typealias Lanes = SIMD16<Float>
+    static let laneNumbers = SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+
+    let dimension: Int
+    let metric: Metric
+    /// The index of a group's last panel, the only one that may have padding lanes.
+    let lastPanel: Int
+    /// Lanes of the last panel that hold no code (all false when the rows fill it).
+    let paddingLanes: SIMDMask<SIMD16<Int32>>
+
+    /// The score no code can fail to beat: -inf for cosine, +inf for euclidean.
+    var worstScore: Float { metric == .cosine ? -.infinity : .infinity }
+
+    /// Every query against `panelCount` panels of one group: panels in chunks that stay in
+    /// L2, four queries per pass over a chunk so that each loaded panel vector serves four
+    /// accumulators.
+    // Kept out of line: inlined into the closures of `PackedCodebook.searchFirstGroup`,
+    // LLVM stops vectorising the lane updates and the search runs four times slower.
+    @inline(never)
+    func searchSharedGroup(_ q: UnsafePointer<Float>, count: Int, panels: UnsafePointer<Lanes>, panelCount: Int,
+                           scores: UnsafeMutablePointer<Lanes>, indices: UnsafeMutablePointer<SIMD16<Int32>>) {
         let chunkPanels = max(1, (256 << 10) / (dimension * MemoryLayout<Lanes>.stride))
-        for chunkStart in stride(from: 0, to: panelsPerGroup, by: chunkPanels) {
-            let chunk = chunkStart..<min(chunkStart + chunkPanels, panelsPerGroup)
+        for chunkStart in stride(from: 0, to: panelCount, by: chunkPanels) {
+            let chunk = chunkStart..<min(chunkStart + chunkPanels, panelCount)
             var n = 0
             while n + 4 <= count {
-                let row = q + n * dimension
                 for panel in chunk {
-                    let (a0, a1, a2, a3) = accumulate4(row, panels + panel * dimension)
+                    let (a0, a1, a2, a3) = accumulate4(q + n * dimension, panels + panel * dimension)
                     update(&scores[n], &indices[n], with: a0, panel: panel)
                     update(&scores[n + 1], &indices[n + 1], with: a1, panel: panel)
                     update(&scores[n + 2], &indices[n + 2], with: a2, panel: panel)
@@ -133,9 +162,23 @@ final class PackedCodebook: @unchecked Sendable {
         }
     }
 
+    /// Query `n` against the panels of group `groups[n]`.
+    @inline(never)
+    func searchOwnGroups(_ q: UnsafePointer<Float>, groups: UnsafeBufferPointer<Int32>, panels: UnsafePointer<Lanes>,
+                         panelsPerGroup: Int, scores: UnsafeMutablePointer<Lanes>,
+                         indices: UnsafeMutablePointer<SIMD16<Int32>>) {
+        for n in 0..<groups.count {
+            let group = panels + Int(groups[n]) * panelsPerGroup * dimension
+            for panel in 0..<panelsPerGroup {
+                update(&scores[n], &indices[n], with: accumulate1(q + n * dimension, group + panel * dimension),
+                       panel: panel)
+            }
+        }
+    }
+
     /// The 16 scores of one query against one panel.
     @inline(__always)
-    private func accumulate1(_ query: UnsafePointer<Float>, _ panel: UnsafePointer<Lanes>) -> Lanes {
+    func accumulate1(_ query: UnsafePointer<Float>, _ panel: UnsafePointer<Lanes>) -> Lanes {
         var a = Lanes()
         if metric == .cosine {
             for k in 0..<dimension {
@@ -152,7 +195,7 @@ final class PackedCodebook: @unchecked Sendable {
 
     /// The 16 scores of four consecutive queries (rows of `dimension`) against one panel.
     @inline(__always)
-    private func accumulate4(_ q: UnsafePointer<Float>, _ panel: UnsafePointer<Lanes>) -> (Lanes, Lanes, Lanes, Lanes) {
+    func accumulate4(_ q: UnsafePointer<Float>, _ panel: UnsafePointer<Lanes>) -> (Lanes, Lanes, Lanes, Lanes) {
         var (a0, a1, a2, a3) = (Lanes(), Lanes(), Lanes(), Lanes())
         let (q0, q1, q2, q3) = (q, q + dimension, q + 2 * dimension, q + 3 * dimension)
         if metric == .cosine {
@@ -182,21 +225,20 @@ final class PackedCodebook: @unchecked Sendable {
     /// Keeps, per lane, the strictly better of the lane's best and the new `scores` of
     /// `panel`; padding lanes of a group's last panel never win.
     @inline(__always)
-    private func update(_ best: inout Lanes, _ bestIndex: inout SIMD16<Int32>, with scores: Lanes, panel: Int) {
+    func update(_ best: inout Lanes, _ bestIndex: inout SIMD16<Int32>, with scores: Lanes, panel: Int) {
         var scores = scores
-        if panel == panelsPerGroup - 1 { scores.replace(with: worstScore, where: paddingLanes) }
+        if panel == lastPanel { scores.replace(with: worstScore, where: paddingLanes) }
         let better = metric == .cosine ? scores .> best : scores .< best
         best.replace(with: scores, where: better)
-        let first = Int32(panel * Self.laneCount)
-        bestIndex.replace(with: SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15) &+ first, where: better)
+        bestIndex.replace(with: Self.laneNumbers &+ Int32(panel * Self.laneNumbers.scalarCount), where: better)
     }
 
     /// The winner over the lanes: the best score, ties to the lowest index. A lane that never
     /// took a code saw only infinite euclidean distances; if every lane is like that, every
     /// distance is infinite and code 0 wins.
-    private func reduce(_ scores: Lanes, _ indices: SIMD16<Int32>) -> (Int32, Float) {
+    func reduce(_ scores: Lanes, _ indices: SIMD16<Int32>) -> (Int32, Float) {
         var best: (index: Int32, score: Float)? = nil
-        for lane in 0..<Self.laneCount where indices[lane] >= 0 {
+        for lane in 0..<Self.laneNumbers.scalarCount where indices[lane] >= 0 {
             let candidate = (index: indices[lane], score: scores[lane])
             if let current = best {
                 if metric.isBetter(candidate.score, than: current.score)

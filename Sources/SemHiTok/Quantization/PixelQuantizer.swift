@@ -37,10 +37,7 @@ public final class PixelQuantizer: Sendable {
                                                             codebookSize: semanticCodebookSize)
         }
         let queries = preparedQueries(features, rows: rows, dimension: dimension, metric: metric)
-        let (indices, scores) = queries.withUnsafeBufferPointer {
-            codebook.search(queries: $0, sameGroup: false, group: { Int(semanticIndices[$0]) })
-        }
-        return CodeSearchResult(indices: indices, scores: scores)
+        return codebook.search(queries, groups: semanticIndices)
     }
 
     /// The token ids `h = i * m + j` (Spec/quantization.md section 3).

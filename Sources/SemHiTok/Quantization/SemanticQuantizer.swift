@@ -25,9 +25,6 @@ public final class SemanticQuantizer: Sendable {
     public func quantize(_ features: [Float]) throws -> CodeSearchResult {
         let rows = try validatedRowCount(features, dimension: dimension)
         let queries = preparedQueries(features, rows: rows, dimension: dimension, metric: metric)
-        let (indices, scores) = queries.withUnsafeBufferPointer {
-            codebook.search(queries: $0, sameGroup: true, group: { _ in 0 })
-        }
-        return CodeSearchResult(indices: indices, scores: scores)
+        return codebook.searchFirstGroup(queries)
     }
 }
