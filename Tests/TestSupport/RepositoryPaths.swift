@@ -10,6 +10,16 @@ public enum RepositoryPaths {
         return url.path
     }()
 
+    /// `../shared/testdata`: PngSuite and photographs, present on developer machines and in
+    /// CI but not in a user's clone; nil when absent, so tests can skip saying why.
+    public static let sharedTestData: String? = {
+        let path = URL(fileURLWithPath: root).deletingLastPathComponent().appendingPathComponent("shared/testdata").path
+        return FileManager.default.fileExists(atPath: path) ? path : nil
+    }()
+
+    /// The reason tests that need `sharedTestData` give when they skip.
+    public static let sharedTestDataMissing = "../shared/testdata is absent (it exists on developer machines and in CI only)"
+
     /// `golden/` and its subfolders.
     public static func golden(_ subpath: String = "") -> String {
         subpath.isEmpty ? root + "/golden" : root + "/golden/" + subpath
