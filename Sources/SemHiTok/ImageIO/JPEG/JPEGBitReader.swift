@@ -1,0 +1,158 @@
+/// Reads the bits of entropy-coded data (T.81 F.2.2.5 and B.1.1.5, Spec/jpeg.md section 4.1):
+/// bytes most significant bit first, `FF 00` standing for the data byte `FF`, ending at the
+/// first marker or at the end of the file.
+///
+/// Past the end it supplies zero bits, as libjpeg does, but counts them: a decoder that
+/// consumed any (`consumedPadding`) has read past the data, which this library reports as
+/// an error where libjpeg only warns.
+struct JPEGBitReader {
+    /// The whole file.
+    let bytes: UnsafeRawBufferPointer
+    /// The next byte to load; when `ended` is set, the first byte of the marker where the
+    /// data stopped, or the end of the file.
+    private(set) var position: Int
+    /// The unread bits, the next one in the most significant place.
+    private var buffer: UInt64 = 0
+    /// How many bits of `buffer` are valid, data or padding.
+    private var bitCount = 0
+    /// How many zero bits were appended after the data ended; they are the last
+    /// `paddingBits` of the buffer until consumed.
+    private var paddingBits = 0
+    /// Whether the data has ended (a marker or the end of the file was reached).
+    private(set) var ended = false
+
+    init(bytes: UnsafeRawBufferPointer, position: Int) {
+        self.bytes = bytes
+        self.position = position
+    }
+
+    /// Whether more bits were consumed than the data held.
+    var consumedPadding: Bool { paddingBits > bitCount }
+
+    /// Drops the buffered bits and starts reading again at `offset` (after a restart marker).
+    mutating func restart(at offset: Int) {
+        position = offset
+        buffer = 0
+        bitCount = 0
+        paddingBits = 0
+        ended = false
+    }
+
+    /// Makes at least 32 bits available: enough for one Huffman code (at most 16 bits) and
+    /// the extra bits that follow it (at most 15).
+    @inline(__always)
+    mutating func ensureBits() {
+        if bitCount < 32 { refill() }
+    }
+
+    /// Loads bytes until more than 56 bits are buffered.
+    private mutating func refill() {
+        let count = bytes.count
+        if !ended, count - position >= 8 {
+            // Eight bytes at once when none is FF (so none needs unstuffing or ends the data).
+            let word = UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+            let inverted = ~word
+            if (inverted &- 0x0101_0101_0101_0101) & ~inverted & 0x8080_8080_8080_8080 == 0 {
+                let taken = (64 - bitCount) / 8
+                buffer |= (word &>> UInt64(64 - 8 * taken)) &<< UInt64(64 - bitCount - 8 * taken)
+                position += taken
+                bitCount += 8 * taken
+                return
+            }
+        }
+        while bitCount <= 56 {
+            var byte: UInt8 = 0
+            if !ended, position < count {
+                byte = bytes[position]
+                if byte != 0xFF {
+                    position += 1
+                } else {
+                    var next = position + 1
+                    // libjpeg swallows fill bytes before deciding between data and a marker.
+                    while next < count, bytes[next] == 0xFF { next += 1 }
+                    if next < count, bytes[next] == 0x00 {
+                        position = next + 1
+                    } else {
+                        ended = true
+                        byte = 0
+                        // FF bytes at the very end are a cut file, not a marker.
+                        if next == count { position = count }
+                    }
+                }
+            } else {
+                ended = true
+            }
+            if ended { paddingBits += 8 }
+            buffer |= UInt64(byte) << UInt64(56 - bitCount)
+            bitCount += 8
+        }
+    }
+
+    /// The next symbol coded with `table` (a `JPEGHuffmanDecodingTable` layout). Call
+    /// `ensureBits()` first. Throws `corrupt` when no code of the table starts the bits.
+    @inline(__always)
+    mutating func decodeSymbol(_ table: UnsafePointer<Int32>) throws(ImageDecodingProblem) -> Int {
+        let entry = table[Int(truncatingIfNeeded: buffer &>> 55)]
+        if entry != 0 {
+            consume(Int(entry &>> 8))
+            return Int(entry & 0xFF)
+        }
+        var length = JPEGHuffmanDecodingTable.lookaheadBits + 1
+        while length <= 16 {
+            let code = Int32(truncatingIfNeeded: buffer &>> UInt64(64 - length))
+            if code <= table[JPEGHuffmanDecodingTable.maximumCodeBase + length] {
+                consume(length)
+                let index = Int(code + table[JPEGHuffmanDecodingTable.symbolOffsetBase + length])
+                return Int(table[JPEGHuffmanDecodingTable.symbolBase + index])
+            }
+            length += 1
+        }
+        throw .corrupt("a Huffman code that is not in the table")
+    }
+
+    /// The entry of the combined coefficient lookup (`JPEGHuffmanDecodingTable`) for the
+    /// next bits of the stream; when nonzero, `consumeCoefficient` takes them. Call
+    /// `ensureBits()` first.
+    @inline(__always)
+    func peekCoefficient(_ table: UnsafePointer<Int32>) -> Int32 {
+        table[JPEGHuffmanDecodingTable.coefficientBase + Int(truncatingIfNeeded: buffer &>> 55)]
+    }
+
+    /// Consumes the bits of a nonzero `peekCoefficient` entry.
+    @inline(__always)
+    mutating func consumeCoefficient(_ entry: Int32) {
+        consume(Int(entry & 0xFF))
+    }
+
+    /// The next `count` bits (1 to 16) as an unsigned number.
+    @inline(__always)
+    mutating func bits(_ count: Int) -> Int {
+        let value = Int(truncatingIfNeeded: buffer &>> UInt64(64 - count))
+        consume(count)
+        return value
+    }
+
+    /// The next bit.
+    @inline(__always)
+    mutating func bit() -> Bool {
+        if bitCount < 1 { refill() }
+        let set = buffer &>> 63 != 0
+        consume(1)
+        return set
+    }
+
+    /// The next `size` bits (1 to 15) read as a signed magnitude of that size category
+    /// (T.81 F.2.2.1, EXTEND): values below `2^(size-1)` are negative.
+    @inline(__always)
+    mutating func signedValue(_ size: Int) -> Int32 {
+        let raw = Int32(truncatingIfNeeded: buffer &>> UInt64(64 - size))
+        consume(size)
+        return raw < Int32(1) &<< Int32(size - 1) ? raw &- (Int32(1) &<< Int32(size)) &+ 1 : raw
+    }
+
+    @inline(__always)
+    private mutating func consume(_ count: Int) {
+        buffer &<<= UInt64(count)
+        bitCount -= count
+    }
+}

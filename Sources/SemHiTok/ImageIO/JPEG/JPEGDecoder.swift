@@ -1,0 +1,148 @@
+/// Decodes JPEG files to 8-bit RGB in pure Swift, reproducing what Pillow (libjpeg-turbo
+/// with its default settings) followed by `ImageOps.exif_transpose` and a conversion to RGB
+/// gives (Spec/jpeg.md).
+///
+/// Decoded: baseline and extended sequential Huffman (SOF0, SOF1) and progressive Huffman
+/// (SOF2) frames with 8-bit samples, one component (grey, replicated to R, G, B) or three
+/// (YCbCr, or RGB by libjpeg's rules) with sampling factors 1 and 2, restart intervals, any
+/// number of scans. Refused as `unsupported`: arithmetic coding, lossless and hierarchical
+/// frames, 12-bit samples, CMYK and YCCK, heights given by a DNL marker. The EXIF
+/// orientation is applied.
+///
+/// Errors are thrown as `ImageDecodingProblem` (typed throws).
+public enum JPEGDecoder {
+    /// The most scans a file may have. Encoders write at most a few tens; the bound keeps a
+    /// hostile file from repeating cheap scans over a large frame without end.
+    public static let maximumScanCount = 256
+
+    /// The RGB image in `bytes`, a JPEG file. Throws `ImageDecodingProblem`.
+    public static func decode(_ bytes: [UInt8], limits: ImageLimits = .standard) throws(ImageDecodingProblem) -> RGBImage {
+        try bytes.withUnsafeBytes { raw in
+            Result { () throws(ImageDecodingProblem) -> RGBImage in try decode(raw, limits: limits) }
+        }.get()
+    }
+
+    /// The RGB image in `bytes`, a JPEG file: `height` rows of `width` R, G, B triples after
+    /// the EXIF orientation is applied. `limits` bounds the size the frame header may declare,
+    /// checked before any pixel memory is allocated. Throws `ImageDecodingProblem`.
+    public static func decode(_ bytes: UnsafeRawBufferPointer, limits: ImageLimits = .standard) throws(ImageDecodingProblem) -> RGBImage {
+        guard bytes.count >= 2 else { throw .truncated("the SOI marker") }
+        guard bytes[0] == 0xFF, bytes[1] == 0xD8 else { throw .corrupt("not a JPEG file: it does not start with the SOI marker FFD8") }
+        var markers = JPEGMarkerReader(bytes: bytes, position: 2)
+        var quantization = JPEGQuantizationTables()
+        var huffman = JPEGHuffmanTables()
+        var application = JPEGApplicationSegments()
+        var restartInterval = 0
+        var frame: JPEGFrame?
+        var storage: [JPEGCoefficientStorage] = []
+        var scanCount = 0
+        while true {
+            let marker = try markers.nextMarker()
+            switch marker {
+            case 0xD9:
+                guard let frame else { throw .corrupt("the EOI marker comes before any image (no SOF and SOS)") }
+                guard scanCount > 0 else { throw .corrupt("the EOI marker comes before any scan") }
+                return try finish(frame, storage: storage, application: application)
+            case 0xC0, 0xC1, 0xC2:
+                guard frame == nil else { throw .corrupt("a second frame header (SOF marker \(jpegMarkerName(marker)))") }
+                let parsed = try JPEGFrame.parse(markers.segmentPayload("SOF"), isProgressive: marker == 0xC2, limits: limits)
+                frame = parsed
+                storage = parsed.components.map { JPEGCoefficientStorage(blocksPerLine: $0.blocksPerLine, blockRows: $0.blockRows) }
+            case 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF:
+                throw .unsupported(unsupportedFrameDescription(marker))
+            case 0xC4:
+                try huffman.read(markers.segmentPayload("DHT"))
+            case 0xDB:
+                try quantization.read(markers.segmentPayload("DQT"))
+            case 0xDD:
+                let payload = try markers.segmentPayload("DRI")
+                guard payload.count == 2 else { throw .corrupt("the DRI segment is \(payload.count) bytes, not 2") }
+                restartInterval = Int(payload[0]) << 8 | Int(payload[1])
+            case 0xDA:
+                guard let frame else { throw .corrupt("a scan (SOS marker) comes before the frame header (SOF marker)") }
+                let scan = try JPEGScanHeader.parse(markers.segmentPayload("SOS"), frame: frame)
+                // libjpeg-turbo's sequential decoder (not its progressive one) fills these.
+                if scanCount == 0, !frame.isProgressive { huffman.fillStandardTables() }
+                guard scanCount < maximumScanCount else { throw .unsupported("more than \(maximumScanCount) scans") }
+                scanCount += 1
+                for member in scan.members where storage[member.component].quantization == nil {
+                    let component = frame.components[member.component]
+                    guard let table = quantization.tables[component.quantizationSlot] else {
+                        throw .corrupt("component \(component.identifier) uses quantization table \(component.quantizationSlot), which no DQT segment defines")
+                    }
+                    storage[member.component].quantization = table
+                }
+                if frame.isProgressive {
+                    for member in scan.members where scan.spectralStart <= 9 {
+                        for zigzag in scan.spectralStart...min(scan.spectralEnd, 9) {
+                            storage[member.component].lastApproximation[zigzag] = scan.approximationLow
+                        }
+                    }
+                }
+                markers.position = try JPEGScanDecoder.decode(
+                    scan, frame: frame, storage: storage, huffmanTables: huffman, restartInterval: restartInterval,
+                    bytes: bytes, position: markers.position, scanNumber: scanCount)
+            case 0xE0...0xEF:
+                let payload = try markers.segmentPayload("APP\(marker - 0xE0)")
+                // Like Pillow and libjpeg, only what comes before the first scan counts.
+                if scanCount == 0 { application.read(marker: marker, payload: payload) }
+            case 0xFE, 0xDC, 0xCC:
+                // COM; DNL when the frame header already gave the height; DAC, which only
+                // arithmetic coding uses: skipped, as libjpeg skips them.
+                _ = try markers.segmentPayload(jpegMarkerName(marker))
+            case 0xD0...0xD7, 0x01:
+                // A restart marker outside entropy-coded data, or TEM: no segment; libjpeg
+                // ignores them.
+                break
+            case 0xD8:
+                throw .corrupt("a second SOI marker")
+            case 0xDE, 0xDF:
+                throw .unsupported("hierarchical JPEG (marker \(jpegMarkerName(marker)))")
+            default:
+                throw .corrupt("unknown marker \(jpegMarkerName(marker))")
+            }
+        }
+    }
+
+    /// What an SOF marker that is not decoded declares.
+    private static func unsupportedFrameDescription(_ marker: UInt8) -> String {
+        let name = "SOF\(marker - 0xC0)"
+        switch marker {
+        case 0xC3: return "lossless JPEG (\(name))"
+        case 0xC5, 0xC6, 0xC7: return "hierarchical JPEG (\(name))"
+        case 0xCB: return "lossless JPEG with arithmetic coding (\(name))"
+        case 0xCD, 0xCE, 0xCF: return "hierarchical JPEG with arithmetic coding (\(name))"
+        default: return "arithmetic-coded JPEG (\(name))"
+        }
+    }
+
+    /// After the EOI marker: inverse DCT, upsampling, colour conversion and orientation.
+    private static func finish(_ frame: JPEGFrame, storage: [JPEGCoefficientStorage],
+                               application: JPEGApplicationSegments) throws(ImageDecodingProblem) -> RGBImage {
+        for (component, coefficients) in zip(frame.components, storage) where coefficients.quantization == nil {
+            throw .corrupt("component \(component.identifier) appears in no scan")
+        }
+        // All components' samples in one allocation, component after component, each in
+        // rows of `widthInBlocks * 8`.
+        var offsets: [Int] = []
+        var total = 0
+        for component in frame.components {
+            offsets.append(total)
+            total += component.widthInBlocks * component.heightInBlocks * 64
+        }
+        let isRGB = frame.components.count == 3 && application.isRGB(componentIdentifiers: frame.components.map(\.identifier))
+        // The inverse DCT writes every sample, so the buffer needs no zeroing first.
+        let samples = UnsafeMutablePointer<UInt8>.allocate(capacity: total)
+        defer { samples.deallocate() }
+        let smoothing = JPEGBlockSmoothing.applies(to: frame, storage: storage)
+        for (index, component) in frame.components.enumerated() {
+            JPEGInverseDCT.transform(
+                storage[index], widthInBlocks: component.widthInBlocks, heightInBlocks: component.heightInBlocks,
+                into: samples + offsets[index],
+                smoothing: smoothing ? JPEGBlockSmoothing(component: component, storage: storage[index], frame: frame) : nil)
+        }
+        let image = JPEGImageAssembler.assemble(frame, samples: UnsafePointer(samples), offsets: offsets, isRGB: isRGB)
+        let orientation = JPEGOrientation.value(exif: application.exif, xmp: application.xmp) ?? 1
+        return JPEGOrientation.apply(orientation, to: image)
+    }
+}

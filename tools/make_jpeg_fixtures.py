@@ -1,0 +1,724 @@
+"""Writes golden/images/jpeg/: small JPEG files covering what Spec/jpeg.md decodes, the RGB
+pixels Pillow gives for each, and compact references for the photographs in
+../shared/testdata/images.
+
+Most files are written by Pillow (libjpeg-turbo) at several sizes, qualities, chroma
+subsamplings, with progressive, optimized-table and restart-interval options, in greyscale,
+and with EXIF orientations 1 to 8. What Pillow cannot write (4:4:0 and mixed sampling
+factors, non-interleaved sequential scans, hand-written progressive scripts, SOF1 with
+16-bit quantization tables, RGB component identifiers) is written by the small baseline and
+progressive Huffman encoder in this file (`craft_jpeg`). A few files are Pillow's output
+edited at the marker level (tables omitted, bytes inserted between segments, XMP or
+damaged EXIF segments added).
+
+Expected values: for every file, Pillow's decode followed by `ImageOps.exif_transpose` and
+`convert("RGB")`, stored in `expected.shw` (a weight container, `Spec/weights.md`) as a u8
+tensor [H, W, 3] named after the file. For each photograph, `photographs.shw` holds the
+SHA-256 of Pillow's RGB bytes (config `<name>.sha256`), its size, and every 32nd row and
+column of those pixels (tensor `<name>`).
+
+Regenerate from the repository root (needs numpy, Pillow and ../shared/testdata):
+
+    python3 tools/make_jpeg_fixtures.py
+
+The output is deterministic: a rerun reproduces the committed bytes.
+"""
+import argparse
+import hashlib
+import io
+import os
+import struct
+import sys
+
+import numpy as np
+from PIL import Image, ImageOps
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from semhitok_formats import write_weights  # noqa: E402
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+TESTDATA = os.path.join(ROOT, "..", "shared", "testdata", "images")
+PHOTOGRAPHS = ["hubble_deep_field.jpg", "retina.jpg", "rocket.jpg"]
+SAMPLE_STEP = 32
+
+# T.81 figure A.6: NATURAL[k] is the row-major position of the k-th zigzag coefficient.
+NATURAL = [
+    0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5,
+    12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14, 21, 28,
+    35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51,
+    58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,
+]
+
+# T.81 table K.1 and K.2 (quality 50), in row-major order.
+LUMINANCE_QUANT = [
+    16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55,
+    14, 13, 16, 24, 40, 57, 69, 56, 14, 17, 22, 29, 51, 87, 80, 62,
+    18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113, 92,
+    49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99,
+]
+CHROMINANCE_QUANT = [
+    17, 18, 24, 47, 99, 99, 99, 99, 18, 21, 26, 66, 99, 99, 99, 99,
+    24, 26, 56, 99, 99, 99, 99, 99, 47, 66, 99, 99, 99, 99, 99, 99,
+    99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99,
+    99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99,
+    ]
+
+
+# ---------------------------------------------------------------------------------------
+# Content
+
+
+def photo(width, height):
+    """A crop of the astronaut photograph resized to width x height."""
+    source = Image.open(os.path.join(TESTDATA, "astronaut.png")).convert("RGB")
+    return source.crop((96, 32, 416, 352)).resize((width, height), Image.Resampling.BICUBIC)
+
+
+def gradient(width, height):
+    """A smooth synthetic gradient in all three channels."""
+    y, x = np.mgrid[0:height, 0:width]
+    red = 255 * x / max(width - 1, 1)
+    green = 255 * y / max(height - 1, 1)
+    blue = 127.5 + 127.5 * np.sin((x + 2 * y) / 5.0)
+    return Image.fromarray(np.stack([red, green, blue], -1).round().astype(np.uint8))
+
+
+def noise(width, height, seed=0x4A504547):
+    """Uniform random pixels: every coefficient busy, long Huffman codes."""
+    rng = np.random.default_rng(seed + 1000 * width + height)
+    return Image.fromarray(rng.integers(0, 256, (height, width, 3), dtype=np.uint8))
+
+
+CONTENT = {"photo": photo, "gradient": gradient, "noise": noise}
+
+
+# ---------------------------------------------------------------------------------------
+# Marker-level editing
+
+
+def segment(marker, payload):
+    """A marker segment: FF, the marker code, the big-endian length, the payload."""
+    return bytes([0xFF, marker]) + struct.pack(">H", len(payload) + 2) + payload
+
+
+def split_segments(data):
+    """(marker, whole segment bytes) up to and including the first SOS, then the rest."""
+    assert data[:2] == b"\xff\xd8"
+    position, parts = 2, []
+    while True:
+        marker = data[position + 1]
+        length = struct.unpack(">H", data[position + 2:position + 4])[0]
+        parts.append((marker, data[position:position + 2 + length]))
+        position += 2 + length
+        if marker == 0xDA:
+            return parts, data[position:]
+
+
+def join_segments(parts, rest):
+    return b"\xff\xd8" + b"".join(bytes_ for _, bytes_ in parts) + rest
+
+
+def insert_after_app0(data, *segments):
+    """Inserts whole segments after the JFIF APP0 segment (or after SOI)."""
+    parts, rest = split_segments(data)
+    at = 1 if parts and parts[0][0] == 0xE0 else 0
+    return join_segments(parts[:at] + [(0, s) for s in segments] + parts[at:], rest)
+
+
+def exif_segment(orientation, big_endian=False, entries=None):
+    """An APP1 EXIF segment whose IFD0 holds tag 0x0112 = orientation as a SHORT."""
+    order = ">" if big_endian else "<"
+    header = (b"MM\x00\x2a" if big_endian else b"II\x2a\x00") + struct.pack(order + "I", 8)
+    entries = entries if entries is not None else [(0x0112, 3, 1, struct.pack(order + "H", orientation) + b"\0\0")]
+    ifd = struct.pack(order + "H", len(entries))
+    for tag, kind, count, value in entries:
+        ifd += struct.pack(order + "HHI", tag, kind, count) + value
+    return segment(0xE1, b"Exif\x00\x00" + header + ifd + struct.pack(order + "I", 0))
+
+
+def xmp_segment(orientation):
+    """An APP1 XMP segment whose packet sets tiff:Orientation."""
+    packet = ('<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF><rdf:Description '
+              f'xmlns:tiff="http://ns.adobe.com/tiff/1.0/" tiff:Orientation="{orientation}"/>'
+              '</rdf:RDF></x:xmpmeta>')
+    return segment(0xE1, b"http://ns.adobe.com/xap/1.0/\x00" + packet.encode())
+
+
+# ---------------------------------------------------------------------------------------
+# A small JPEG encoder for what Pillow cannot write
+
+
+def fdct(plane):
+    """The 8 x 8 DCT of T.81 A.3.3 of every block of `plane` (whose sides are multiples of
+    8), level-shifted by 128: an array [block rows, blocks per line, 8, 8]."""
+    u = np.arange(8)
+    basis = np.cos((2 * u[None, :] + 1) * u[:, None] * np.pi / 16) / 2
+    basis[0] /= np.sqrt(2)
+    rows, columns = plane.shape[0] // 8, plane.shape[1] // 8
+    blocks = plane.reshape(rows, 8, columns, 8).transpose(0, 2, 1, 3).astype(np.float64) - 128
+    return np.einsum("ux,rcxy,vy->rcuv", basis, blocks, basis)
+
+
+def bit_length(value):
+    return int(value).bit_length()
+
+
+def optimal_table(frequencies):
+    """Code lengths and symbols by T.81 annex K.2 (lengths limited to 16 bits, the all-ones
+    code reserved), from {symbol: count}: (counts for lengths 1..16, symbols in order)."""
+    freq = [0] * 257
+    for symbol, count in frequencies.items():
+        freq[symbol] = count
+    freq[256] = 1
+    size = [0] * 257
+    others = [-1] * 257
+    while True:
+        c1, c2, v1, v2 = -1, -1, None, None
+        for i in range(257):
+            if freq[i] and (v1 is None or freq[i] <= v1):
+                v1, c1 = freq[i], i
+        for i in range(257):
+            if freq[i] and i != c1 and (v2 is None or freq[i] <= v2):
+                v2, c2 = freq[i], i
+        if c2 < 0:
+            break
+        freq[c1] += freq[c2]
+        freq[c2] = 0
+        size[c1] += 1
+        while others[c1] >= 0:
+            c1 = others[c1]
+            size[c1] += 1
+        others[c1] = c2
+        size[c2] += 1
+        while others[c2] >= 0:
+            c2 = others[c2]
+            size[c2] += 1
+    bits = [0] * 40
+    for i in range(257):
+        if size[i]:
+            bits[size[i]] += 1
+    for i in range(39, 16, -1):
+        while bits[i] > 0:
+            j = i - 2
+            while bits[j] == 0:
+                j -= 1
+            bits[i] -= 2
+            bits[i - 1] += 1
+            bits[j + 1] += 2
+            bits[j] -= 1
+    i = 16
+    while bits[i] == 0:
+        i -= 1
+    bits[i] -= 1
+    symbols = [s for length in range(1, 33) for s in range(256) if size[s] == length]
+    return bits[1:17], symbols
+
+
+def canonical_codes(counts, symbols):
+    """{symbol: (code, length)} for a table given as in a DHT segment."""
+    codes, code, index = {}, 0, 0
+    for length in range(1, 17):
+        for _ in range(counts[length - 1]):
+            codes[symbols[index]] = (code, length)
+            code += 1
+            index += 1
+        code <<= 1
+    return codes
+
+
+class BitWriter:
+    """Entropy-coded bytes: most significant bit first, FF followed by a stuffed 00."""
+
+    def __init__(self):
+        self.out = bytearray()
+        self.accumulator = 0
+        self.count = 0
+
+    def write(self, value, length):
+        for shift in range(length - 1, -1, -1):
+            self.accumulator = (self.accumulator << 1) | ((value >> shift) & 1)
+            self.count += 1
+            if self.count == 8:
+                self.out.append(self.accumulator)
+                if self.accumulator == 0xFF:
+                    self.out.append(0)
+                self.accumulator, self.count = 0, 0
+
+    def align(self):
+        """Pads the last byte with 1 bits."""
+        if self.count:
+            self.write((1 << (8 - self.count)) - 1, 8 - self.count)
+
+
+class ScanEvents:
+    """The symbols and raw bits of one scan, recorded so that Huffman tables can be built
+    from the scan's own statistics before it is written. `longest_run` bounds end-of-band
+    runs (1 when the tables have no EOBn symbols, as the annex K tables)."""
+
+    def __init__(self, longest_run=0x7FFF):
+        self.events = []
+        self.end_of_band_run = 0
+        self.pending_bits = []
+        self.longest_run = longest_run
+
+    def symbol(self, table, value):
+        self.events.append(("symbol", table, value))
+
+    def bits(self, value, length):
+        if length:
+            self.events.append(("bits", value, length))
+
+    def restart(self, number):
+        self.flush_end_of_band()
+        self.events.append(("restart", number))
+
+    def flush_end_of_band(self):
+        """Emits the pending end-of-band run (EOBn) and its correction bits."""
+        if self.end_of_band_run:
+            n = bit_length(self.end_of_band_run) - 1
+            self.symbol(self.ac_table, n << 4)
+            self.bits(self.end_of_band_run & ((1 << n) - 1), n)
+            for bit in self.pending_bits:
+                self.bits(bit, 1)
+            self.end_of_band_run, self.pending_bits = 0, []
+
+
+def magnitude_bits(value, size):
+    return value if value >= 0 else value + (1 << size) - 1
+
+
+def encode_sequential_block(events, block, dc_table, ac_table, previous_dc):
+    difference = int(block[0]) - previous_dc
+    size = bit_length(abs(difference))
+    events.symbol(dc_table, size)
+    events.bits(magnitude_bits(difference, size), size)
+    run = 0
+    for k in range(1, 64):
+        value = int(block[NATURAL[k]])
+        if value == 0:
+            run += 1
+            continue
+        while run > 15:
+            events.symbol(ac_table, 0xF0)
+            run -= 16
+        size = bit_length(abs(value))
+        events.symbol(ac_table, (run << 4) | size)
+        events.bits(magnitude_bits(value, size), size)
+        run = 0
+    if run:
+        events.symbol(ac_table, 0x00)
+    return int(block[0])
+
+
+def encode_ac_first(events, block, start, end, al):
+    run = 0
+    for k in range(start, end + 1):
+        value = int(block[NATURAL[k]])
+        magnitude = abs(value) >> al
+        if magnitude == 0:
+            run += 1
+            continue
+        events.flush_end_of_band()
+        while run > 15:
+            events.symbol(events.ac_table, 0xF0)
+            run -= 16
+        size = bit_length(magnitude)
+        events.symbol(events.ac_table, (run << 4) | size)
+        events.bits(magnitude if value >= 0 else (1 << size) - 1 - magnitude, size)
+        run = 0
+    if run:
+        events.end_of_band_run += 1
+        if events.end_of_band_run == events.longest_run:
+            events.flush_end_of_band()
+
+
+def encode_ac_refinement(events, block, start, end, al):
+    magnitudes = {k: abs(int(block[NATURAL[k]])) >> al for k in range(start, end + 1)}
+    last_new = max([k for k, m in magnitudes.items() if m == 1], default=0)
+    run, corrections = 0, []
+    for k in range(start, end + 1):
+        magnitude = magnitudes[k]
+        if magnitude == 0:
+            run += 1
+            continue
+        while run > 15 and k <= last_new:
+            events.flush_end_of_band()
+            events.symbol(events.ac_table, 0xF0)
+            run -= 16
+            for bit in corrections:
+                events.bits(bit, 1)
+            corrections = []
+        if magnitude > 1:
+            corrections.append(magnitude & 1)
+            continue
+        events.flush_end_of_band()
+        events.symbol(events.ac_table, (run << 4) | 1)
+        events.bits(1 if block[NATURAL[k]] > 0 else 0, 1)
+        for bit in corrections:
+            events.bits(bit, 1)
+        corrections, run = [], 0
+    if run or corrections:
+        events.end_of_band_run += 1
+        events.pending_bits += corrections
+        if events.end_of_band_run == events.longest_run or len(events.pending_bits) > 900:
+            events.flush_end_of_band()
+
+
+def standard_tables():
+    """{("dc" or "ac", slot): (counts, symbols)}: the tables of T.81 annex K.3, read from
+    the DHT segments libjpeg writes when not optimizing."""
+    tables = {}
+    parts, _ = split_segments(pillow_jpeg(Image.new("RGB", (8, 8)), quality=75))
+    for marker, whole in parts:
+        payload = whole[4:]
+        while marker == 0xC4 and payload:
+            counts = list(payload[1:17])
+            tables[("ac" if payload[0] >> 4 else "dc", payload[0] & 15)] = (counts, list(payload[17:17 + sum(counts)]))
+            payload = payload[17 + sum(counts):]
+    return tables
+
+
+def craft_jpeg(image, sampling, scans, sof=0xC0, restart_interval=0, colour="ycbcr", identifiers=(1, 2, 3),
+               quant_scale=1.0, sixteen_bit_quant=False, head_segments=(), huffman="optimal"):
+    """A JPEG of `image` written by this file's encoder.
+
+    sampling: (h, v) per component; scans: dicts with `components` (indices), and for
+    progressive frames `ss`, `se`, `ah`, `al`; sof: 0xC0, 0xC1 or 0xC2; colour: "ycbcr"
+    (Pillow's conversion), "rgb" (no conversion) or "grey"; head_segments: whole segments
+    written after SOI; huffman: "optimal" (tables from each scan's statistics, written
+    before it), "standard" (annex K tables, written) or "omitted" (annex K tables, not
+    written, as Motion JPEG frames do).
+    """
+    if colour == "grey":
+        planes = [np.asarray(image.convert("L"))]
+    elif colour == "rgb":
+        planes = [np.asarray(image.convert("RGB"))[:, :, c] for c in range(3)]
+    else:
+        planes = [np.asarray(image.convert("YCbCr"))[:, :, c] for c in range(3)]
+    width, height = image.size
+    h_max = max(h for h, _ in sampling)
+    v_max = max(v for _, v in sampling)
+    mcus_per_line = -(-width // (8 * h_max))
+    mcu_rows = -(-height // (8 * v_max))
+    components = []
+    for index, ((h, v), plane) in enumerate(zip(sampling, planes)):
+        comp_width, comp_height = -(-width * h // h_max), -(-height * v // v_max)
+        # Box-average to the component's resolution, then replicate the edges to fill the
+        # MCU grid (the encoder's choice; the decoder sees only the result).
+        fy, fx = v_max // v, h_max // h
+        padded = np.pad(plane.astype(np.int64), ((0, comp_height * fy - height), (0, comp_width * fx - width)), mode="edge")
+        reduced = (padded.reshape(comp_height, fy, comp_width, fx).sum(axis=(1, 3)) + fy * fx // 2) // (fy * fx)
+        grid = np.pad(reduced, ((0, mcu_rows * v * 8 - comp_height), (0, mcus_per_line * h * 8 - comp_width)), mode="edge")
+        table = LUMINANCE_QUANT if index == 0 else CHROMINANCE_QUANT
+        quant = np.clip(np.round(np.array(table) * quant_scale), 1, 65535 if sixteen_bit_quant else 255).astype(np.int64)
+        coefficients = np.round(fdct(grid) / quant.reshape(8, 8)).astype(np.int64)
+        components.append(dict(h=h, v=v, width=comp_width, height=comp_height, quant=quant, slot=min(index, 1),
+                               blocks=coefficients.reshape(coefficients.shape[0], coefficients.shape[1], 64)))
+
+    out = bytearray(b"\xff\xd8")
+    for s in head_segments:
+        out += s
+    for slot in sorted({c["slot"] for c in components}):
+        quant = next(c["quant"] for c in components if c["slot"] == slot)
+        zigzag = [int(quant[NATURAL[k]]) for k in range(64)]
+        if sixteen_bit_quant:
+            out += segment(0xDB, bytes([0x10 | slot]) + b"".join(struct.pack(">H", q) for q in zigzag))
+        else:
+            out += segment(0xDB, bytes([slot]) + bytes(zigzag))
+    sof_payload = struct.pack(">BHHB", 8, height, width, len(components))
+    for identifier, c in zip(identifiers, components):
+        sof_payload += bytes([identifier, (c["h"] << 4) | c["v"], c["slot"]])
+    out += segment(sof, sof_payload)
+    if restart_interval:
+        out += segment(0xDD, struct.pack(">H", restart_interval))
+    progressive = sof == 0xC2
+    for scan in scans:
+        members = scan["components"]
+        ss, se, ah, al = (scan["ss"], scan["se"], scan["ah"], scan["al"]) if progressive else (0, 63, 0, 0)
+        events = ScanEvents(longest_run=0x7FFF if huffman == "optimal" else 1)
+        events.ac_table = ("ac", components[members[0]]["slot"])
+        single = len(members) == 1
+        first = components[members[0]]
+        per_line = -(-first["width"] // 8) if single else mcus_per_line
+        mcu_count = per_line * (-(-first["height"] // 8) if single else mcu_rows)
+        predictors = [0] * len(members)
+        for mcu in range(mcu_count):
+            if restart_interval and mcu and mcu % restart_interval == 0:
+                events.restart((mcu // restart_interval - 1) & 7)
+                predictors = [0] * len(members)
+            row, column = divmod(mcu, per_line)
+            for position, index in enumerate(members):
+                c = components[index]
+                cells = [(row, column)] if single else [
+                    (row * c["v"] + y, column * c["h"] + x) for y in range(c["v"]) for x in range(c["h"])]
+                for block_row, block_column in cells:
+                    block = c["blocks"][block_row, block_column]
+                    dc_table, ac_table = ("dc", c["slot"]), ("ac", c["slot"])
+                    if not progressive:
+                        predictors[position] = encode_sequential_block(events, block, dc_table, ac_table, predictors[position])
+                    elif ss == 0 and ah == 0:
+                        value = int(block[0]) >> al
+                        difference = value - predictors[position]
+                        predictors[position] = value
+                        size = bit_length(abs(difference))
+                        events.symbol(dc_table, size)
+                        events.bits(magnitude_bits(difference, size), size)
+                    elif ss == 0:
+                        events.bits((int(block[0]) >> al) & 1, 1)
+                    elif ah == 0:
+                        encode_ac_first(events, block, ss, se, al)
+                    else:
+                        encode_ac_refinement(events, block, ss, se, al)
+        events.flush_end_of_band()
+
+        statistics = {}
+        for event in events.events:
+            if event[0] == "symbol":
+                statistics.setdefault(event[1], {}).setdefault(event[2], 0)
+                statistics[event[1]][event[2]] += 1
+        codes = {}
+        for table in sorted(statistics):
+            counts, symbols = optimal_table(statistics[table]) if huffman == "optimal" else standard_tables()[table]
+            codes[table] = canonical_codes(counts, symbols)
+            if huffman != "omitted":
+                out += segment(0xC4, bytes([(0x10 if table[0] == "ac" else 0) | table[1]]) + bytes(counts) + bytes(symbols))
+        sos = bytes([len(members)])
+        for index in members:
+            slot = components[index]["slot"]
+            sos += bytes([identifiers[index], (slot << 4) | slot])
+        out += segment(0xDA, sos + bytes([ss, se, (ah << 4) | al]))
+        writer = BitWriter()
+        for event in events.events:
+            if event[0] == "symbol":
+                code, length = codes[event[1]][event[2]]
+                writer.write(code, length)
+            elif event[0] == "bits":
+                writer.write(event[1], event[2])
+            else:
+                writer.align()
+                writer.out += bytes([0xFF, 0xD0 + event[1]])
+        writer.align()
+        out += writer.out
+    out += b"\xff\xd9"
+    return bytes(out)
+
+
+def interleaved(count):
+    return [{"components": list(range(count))}]
+
+
+# Progressive scripts: (components, Ss, Se, Ah, Al).
+SPECTRAL_ONLY = [((0, 1, 2), 0, 0, 0, 0), ((0,), 1, 5, 0, 0), ((2,), 1, 63, 0, 0), ((1,), 1, 63, 0, 0),
+                 ((0,), 6, 63, 0, 0)]
+SUCCESSIVE = [((0, 1, 2), 0, 0, 0, 2), ((0,), 1, 5, 0, 3), ((0,), 6, 63, 0, 2), ((1,), 1, 63, 0, 1),
+              ((2,), 1, 63, 0, 1), ((0, 1, 2), 0, 0, 2, 1), ((0,), 1, 5, 3, 2), ((0,), 1, 63, 2, 1),
+              ((0, 1, 2), 0, 0, 1, 0), ((2,), 1, 63, 1, 0), ((1,), 1, 63, 1, 0), ((0,), 1, 63, 1, 0)]
+SEPARATE_DC = [((0,), 0, 0, 0, 1), ((1,), 0, 0, 0, 0), ((2,), 0, 0, 0, 0), ((0,), 1, 63, 0, 0),
+               ((1,), 1, 63, 0, 0), ((2,), 1, 63, 0, 0), ((0,), 0, 0, 1, 0)]
+# Scripts that stop early, leaving low-frequency coefficients unknown or imprecise: libjpeg
+# smooths those images (Spec/jpeg.md 5.3).
+DC_ONLY = [((0, 1, 2), 0, 0, 0, 0)]
+NO_CHROMA_AC = [((0, 1, 2), 0, 0, 0, 0), ((0,), 1, 63, 0, 0)]
+LOW_BANDS_ONLY = [((0, 1, 2), 0, 0, 0, 0), ((0,), 1, 5, 0, 0), ((1,), 1, 5, 0, 1), ((2,), 1, 2, 0, 0)]
+GREY_SUCCESSIVE = [((0,), 0, 0, 0, 1), ((0,), 1, 63, 0, 2), ((0,), 1, 63, 2, 1), ((0,), 0, 0, 1, 0),
+                   ((0,), 1, 63, 1, 0)]
+
+
+def script(steps):
+    return [{"components": list(c), "ss": ss, "se": se, "ah": ah, "al": al} for c, ss, se, ah, al in steps]
+
+
+# ---------------------------------------------------------------------------------------
+# The fixtures
+
+
+def pillow_jpeg(image, **options):
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", **options)
+    return buffer.getvalue()
+
+
+SUBSAMPLING = {"444": 0, "422": 1, "420": 2}
+
+
+def fixtures():
+    """(file name, JPEG bytes) for every fixture, in a fixed order."""
+    files = []
+
+    # Pillow, 33 x 17 photograph: every quality, subsampling and coding mode.
+    for quality in (30, 75, 95):
+        for sub in ("444", "422", "420"):
+            for mode in ("baseline", "optimized", "progressive"):
+                options = dict(quality=quality, subsampling=SUBSAMPLING[sub],
+                               optimize=mode == "optimized", progressive=mode == "progressive")
+                files.append((f"photo_33x17_q{quality}_{sub}_{mode}.jpg", pillow_jpeg(photo(33, 17), **options)))
+    # Pillow, each subsampling, baseline and progressive: the photograph at 61 x 47, the
+    # synthetic gradient and noise at 41 x 27.
+    for content, (width, height) in (("photo", (61, 47)), ("gradient", (41, 27)), ("noise", (41, 27))):
+        for sub in ("444", "422", "420"):
+            for mode, quality in (("baseline", 75), ("progressive", 90)):
+                options = dict(quality=quality, subsampling=SUBSAMPLING[sub], progressive=mode == "progressive")
+                files.append((f"{content}_{width}x{height}_q{quality}_{sub}_{mode}.jpg",
+                              pillow_jpeg(CONTENT[content](width, height), **options)))
+    # Pillow, edge sizes: single pixels, a single block, whole MCUs, partial MCUs, and
+    # components at most 2 samples wide (which libjpeg upsamples by replication).
+    for width, height in ((1, 1), (2, 2), (3, 3), (4, 3), (8, 8), (16, 16), (17, 9), (5, 40), (40, 5)):
+        for sub in ("422", "420"):
+            for mode in ("baseline", "progressive"):
+                files.append((f"photo_{width}x{height}_q75_{sub}_{mode}.jpg",
+                              pillow_jpeg(photo(width, height), quality=75, subsampling=SUBSAMPLING[sub],
+                                          progressive=mode == "progressive")))
+    # Pillow, greyscale.
+    for width, height, mode, quality in ((61, 47, "baseline", 75), (33, 17, "progressive", 95), (1, 1, "baseline", 75),
+                                         (16, 16, "optimized", 30), (17, 9, "progressive", 50)):
+        files.append((f"grey_{width}x{height}_q{quality}_{mode}.jpg",
+                      pillow_jpeg(photo(width, height).convert("L"), quality=quality,
+                                  optimize=mode == "optimized", progressive=mode == "progressive")))
+    # Pillow, restart intervals.
+    files.append(("photo_61x47_q75_420_restart1.jpg", pillow_jpeg(photo(61, 47), quality=75, subsampling=2,
+                                                                  restart_marker_blocks=1)))
+    files.append(("noise_33x17_q75_444_restart5.jpg", pillow_jpeg(noise(33, 17), quality=75, subsampling=0,
+                                                                  restart_marker_blocks=5)))
+    files.append(("photo_61x47_q75_422_progressive_restartrow.jpg",
+                  pillow_jpeg(photo(61, 47), quality=75, subsampling=1, progressive=True, restart_marker_rows=1)))
+    files.append(("grey_33x17_q75_restart2.jpg", pillow_jpeg(photo(33, 17).convert("L"), quality=75,
+                                                             restart_marker_blocks=2)))
+    # Pillow, RGB without colour conversion (Adobe transform 0, identifiers R, G, B).
+    files.append(("rgb_33x17_q90_adobe.jpg", pillow_jpeg(photo(33, 17), quality=90, keep_rgb=True)))
+    files.append(("rgb_33x17_q90_adobe_progressive.jpg",
+                  pillow_jpeg(photo(33, 17), quality=90, keep_rgb=True, progressive=True)))
+
+    # EXIF and XMP orientation.
+    upright = pillow_jpeg(photo(33, 17), quality=75, subsampling=2)
+    for orientation in range(1, 9):
+        files.append((f"exif_orientation{orientation}.jpg", insert_after_app0(upright, exif_segment(orientation))))
+    for orientation in (3, 6):
+        files.append((f"exif_orientation{orientation}_bigendian.jpg",
+                      insert_after_app0(upright, exif_segment(orientation, big_endian=True))))
+    grey_upright = pillow_jpeg(photo(17, 9).convert("L"), quality=75)
+    files.append(("exif_orientation5_grey.jpg", insert_after_app0(grey_upright, exif_segment(5))))
+    files.append(("exif_orientation7_progressive.jpg",
+                  insert_after_app0(pillow_jpeg(photo(33, 17), quality=75, progressive=True), exif_segment(7))))
+    files.append(("xmp_orientation8.jpg", insert_after_app0(upright, xmp_segment(8))))
+    # EXIF wins over XMP when it has the tag.
+    files.append(("exif6_xmp8.jpg", insert_after_app0(upright, exif_segment(6), xmp_segment(8))))
+    # Damaged EXIF is ignored (Pillow raises for some of these; its pixels without the
+    # rotation are the expected values, see expected()).
+    tiff_lie = segment(0xE1, b"Exif\x00\x00II\x2a\x00\xff\xff\x00\x00")
+    files.append(("exif_damaged_offset.jpg", insert_after_app0(upright, tiff_lie)))
+    files.append(("exif_damaged_header.jpg", insert_after_app0(upright, segment(0xE1, b"Exif\x00\x00XX\x2a\x00\x08\x00"))))
+    truncated_ifd = exif_segment(6)[:-10]
+    truncated_ifd = truncated_ifd[:2] + struct.pack(">H", len(truncated_ifd) - 2) + truncated_ifd[4:]
+    files.append(("exif_damaged_truncated_ifd.jpg", insert_after_app0(upright, truncated_ifd)))
+    files.append(("exif_orientation_as_ascii.jpg",
+                  insert_after_app0(upright, exif_segment(0, entries=[(0x0112, 2, 2, b"6\0\0\0")]))))
+
+    # Marker-level edits of Pillow files.
+    parts, rest = split_segments(pillow_jpeg(photo(61, 47), quality=75, subsampling=2))
+    files.append(("edit_no_dht.jpg", join_segments([p for p in parts if p[0] != 0xC4], rest)))
+    files.append(("edit_garbage_between_segments.jpg",
+                  join_segments([(m, (b"garbage\x00\xff\x00" if m == 0xDB else b"") + s) for m, s in parts], rest)))
+    files.append(("edit_fill_bytes.jpg", join_segments([(m, b"\xff\xff" + s) for m, s in parts], rest)))
+    files.append(("edit_comment_and_trailer.jpg",
+                  join_segments([(0xFE, segment(0xFE, b"a comment"))] + parts, rest[:-2] + b"\x00\x00\xff\xd9tail")))
+    # JFIF wins over an Adobe transform 0: the image is still YCbCr.
+    files.append(("edit_jfif_and_adobe_rgb.jpg",
+                  insert_after_app0(pillow_jpeg(photo(33, 17), quality=75),
+                                    segment(0xEE, b"Adobe\x00\x64\x00\x00\x00\x00\x00"))))
+
+    # Crafted by this file's encoder.
+    image = photo(33, 17)
+    files.append(("craft_440_baseline.jpg", craft_jpeg(image, [(1, 2), (1, 1), (1, 1)], interleaved(3))))
+    files.append(("craft_440_progressive.jpg",
+                  craft_jpeg(photo(61, 47), [(1, 2), (1, 1), (1, 1)], script(SPECTRAL_ONLY), sof=0xC2)))
+    files.append(("craft_mixed_sampling.jpg", craft_jpeg(photo(61, 47), [(2, 2), (1, 2), (2, 1)], interleaved(3))))
+    files.append(("craft_chroma_finer_than_luma.jpg", craft_jpeg(image, [(1, 1), (2, 2), (2, 2)], interleaved(3))))
+    files.append(("craft_all_2x2.jpg", craft_jpeg(image, [(2, 2), (2, 2), (2, 2)],
+                                                  [{"components": [0]}, {"components": [1]}, {"components": [2]}])))
+    files.append(("craft_narrow_440.jpg", craft_jpeg(photo(2, 7), [(1, 2), (1, 1), (1, 1)], interleaved(3))))
+    files.append(("craft_noninterleaved_420.jpg",
+                  craft_jpeg(photo(61, 47), [(2, 2), (1, 1), (1, 1)],
+                             [{"components": [0]}, {"components": [2]}, {"components": [1]}])))
+    files.append(("craft_two_scans_420.jpg",
+                  craft_jpeg(image, [(2, 2), (1, 1), (1, 1)], [{"components": [0]}, {"components": [1, 2]}])))
+    files.append(("craft_sof1_16bit_quant.jpg",
+                  craft_jpeg(image, [(2, 1), (1, 1), (1, 1)], interleaved(3), sof=0xC1, sixteen_bit_quant=True,
+                             quant_scale=0.3)))
+    files.append(("craft_progressive_successive.jpg",
+                  craft_jpeg(photo(61, 47), [(2, 2), (1, 1), (1, 1)], script(SUCCESSIVE), sof=0xC2, quant_scale=0.25)))
+    files.append(("craft_progressive_separate_dc.jpg",
+                  craft_jpeg(image, [(1, 1), (1, 1), (1, 1)], script(SEPARATE_DC), sof=0xC2)))
+    files.append(("craft_progressive_restart.jpg",
+                  craft_jpeg(noise(61, 47), [(2, 1), (1, 1), (1, 1)], script(SUCCESSIVE), sof=0xC2, restart_interval=3)))
+    files.append(("craft_progressive_grey.jpg",
+                  craft_jpeg(photo(17, 9), [(1, 1)], script(GREY_SUCCESSIVE), sof=0xC2, colour="grey")))
+    for name, steps in (("dc_only", DC_ONLY), ("stops_at_al1", SUCCESSIVE[:8]), ("no_chroma_ac", NO_CHROMA_AC),
+                        ("low_bands_only", LOW_BANDS_ONLY)):
+        files.append((f"craft_progressive_incomplete_{name}.jpg",
+                      craft_jpeg(image, [(2, 2), (1, 1), (1, 1)], script(steps), sof=0xC2)))
+    files.append(("craft_progressive_incomplete_grey.jpg",
+                  craft_jpeg(photo(17, 9), [(1, 1)], script([((0,), 0, 0, 0, 1), ((0,), 1, 9, 0, 2)]), sof=0xC2,
+                             colour="grey")))
+    files.append(("craft_grey_2x2_factors.jpg", craft_jpeg(photo(17, 9), [(2, 2)], interleaved(1), colour="grey")))
+    files.append(("craft_restart_every_mcu.jpg",
+                  craft_jpeg(image, [(2, 2), (1, 1), (1, 1)], interleaved(3), restart_interval=1)))
+    files.append(("craft_rgb_identifiers.jpg",
+                  craft_jpeg(image, [(1, 1), (1, 1), (1, 1)], interleaved(3), colour="rgb", identifiers=(82, 71, 66))))
+    files.append(("craft_adobe_rgb_420.jpg",
+                  craft_jpeg(image, [(2, 2), (1, 1), (1, 1)], interleaved(3), colour="rgb",
+                             head_segments=[segment(0xEE, b"Adobe\x00\x64\x00\x00\x00\x00\x00")])))
+    files.append(("craft_standard_tables_omitted.jpg",
+                  craft_jpeg(image, [(2, 1), (1, 1), (1, 1)], interleaved(3), huffman="omitted")))
+    files.append(("craft_progressive_standard_tables.jpg",
+                  craft_jpeg(image, [(2, 2), (1, 1), (1, 1)], script(SUCCESSIVE), sof=0xC2, huffman="standard")))
+    files.append(("craft_other_identifiers.jpg",
+                  craft_jpeg(image, [(2, 1), (1, 1), (1, 1)], interleaved(3), identifiers=(0, 1, 2))))
+    return files
+
+
+def damaged_exif(name):
+    return name.startswith("exif_damaged") or name == "exif_orientation_as_ascii.jpg"
+
+
+def expected(name, data):
+    """Pillow's pixels: decode, exif_transpose, convert to RGB. For damaged EXIF, where
+    Pillow's exif_transpose may raise, the decode without transposing (Spec/jpeg.md 8)."""
+    image = Image.open(io.BytesIO(data))
+    image.load()
+    if not damaged_exif(name):
+        image = ImageOps.exif_transpose(image)
+    return np.asarray(image.convert("RGB"), dtype=np.uint8)
+
+
+def photograph_references():
+    config, tensors = {"case.description": "Pillow's RGB pixels of ../shared/testdata/images photographs: "
+                                           f"SHA-256 of all bytes, and every {SAMPLE_STEP}th row and column"}, {}
+    for name in PHOTOGRAPHS:
+        pixels = expected(name, open(os.path.join(TESTDATA, name), "rb").read())
+        config[f"{name}.sha256"] = hashlib.sha256(pixels.tobytes()).hexdigest()
+        config[f"{name}.width"] = pixels.shape[1]
+        config[f"{name}.height"] = pixels.shape[0]
+        tensors[name] = np.ascontiguousarray(pixels[::SAMPLE_STEP, ::SAMPLE_STEP])
+    return config, tensors
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", default=os.path.join(ROOT, "golden", "images", "jpeg"))
+    out = parser.parse_args().out
+    os.makedirs(out, exist_ok=True)
+    pixels = {}
+    for name, data in fixtures():
+        with open(os.path.join(out, name), "wb") as handle:
+            handle.write(data)
+        pixels[name] = expected(name, data)
+    write_weights(os.path.join(out, "expected.shw"),
+                  {"case.description": "Pillow's RGB pixels (decode, exif_transpose, convert RGB) of each JPEG "
+                                       "in this folder, tensor named by file"},
+                  pixels)
+    config, tensors = photograph_references()
+    write_weights(os.path.join(out, "photographs.shw"), config, tensors)
+
+
+if __name__ == "__main__":
+    main()

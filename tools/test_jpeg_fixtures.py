@@ -1,0 +1,61 @@
+"""pytest: the JPEG fixture generator (tools/make_jpeg_fixtures.py).
+
+- A rerun reproduces golden/images/jpeg byte for byte.
+- The crafted files decode through Pillow to images close to their source: the encoder in
+  the generator writes what it means to write, so the fixtures test what they claim.
+- The encoder's optimal Huffman tables are complete prefix codes within 16 bits.
+
+Skipped without ../shared/testdata, which the generator reads.
+"""
+import filecmp
+import io
+import os
+import sys
+
+import numpy as np
+import pytest
+from PIL import Image
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import make_jpeg_fixtures as fixtures  # noqa: E402
+
+pytestmark = pytest.mark.skipif(not os.path.isdir(fixtures.TESTDATA),
+                                reason="../shared/testdata is absent (it exists on developer machines and in CI only)")
+
+GOLDEN = os.path.join(fixtures.ROOT, "golden", "images", "jpeg")
+
+
+def test_rerun_reproduces_the_committed_files(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "argv", ["make_jpeg_fixtures.py", "--out", str(tmp_path)])
+    fixtures.main()
+    names = sorted(os.listdir(tmp_path))
+    assert names == sorted(n for n in os.listdir(GOLDEN) if n != "README.md")
+    _, mismatch, errors = filecmp.cmpfiles(tmp_path, GOLDEN, names, shallow=False)
+    assert mismatch == [] and errors == []
+
+
+def test_crafted_files_look_like_their_source():
+    for name, data in fixtures.fixtures():
+        if not name.startswith("craft_"):
+            continue
+        image = Image.open(io.BytesIO(data))
+        width, height = image.size
+        decoded = np.asarray(image.convert("RGB"), dtype=np.float64)
+        errors = []
+        for content in (fixtures.photo, fixtures.noise):
+            source = content(width, height)
+            if image.mode == "L":
+                source = source.convert("L")
+            errors.append(np.abs(np.asarray(source.convert("RGB"), dtype=np.float64) - decoded).mean())
+        assert min(errors) < 50, name
+
+
+def test_optimal_tables_are_complete_codes_within_16_bits():
+    rng = np.random.default_rng(3)
+    for size in (1, 2, 12, 162, 255):
+        frequencies = {int(s): int(rng.integers(1, 10_000)) for s in rng.choice(256, size, replace=False)}
+        counts, symbols = fixtures.optimal_table(frequencies)
+        assert sorted(symbols) == sorted(frequencies)
+        assert len(counts) == 16 and sum(counts) == size
+        # Kraft sum below 1: the all-ones code stays free, as T.81 requires.
+        assert sum(c * 2.0 ** -(i + 1) for i, c in enumerate(counts)) < 1
