@@ -8,9 +8,9 @@ let package = Package(
         .executable(name: "semhitok", targets: ["SemHiTokMain"]),
     ],
     targets: [
-        // Formats, quantizers and the conformance runner: everything a program embedding
-        // the tokenizer needs.
-        .target(name: "SemHiTok"),
+        // Formats, image I/O, preprocessing, the model, quantizers and the conformance runner:
+        // everything a program embedding the tokenizer needs, with the default `tiny` model.
+        .target(name: "SemHiTok", resources: [.copy("DefaultModel/tiny.shw")]),
         // The `semhitok` command line: argument parsing and commands, as a library so that
         // tests can run commands in-process and check their output and exit status.
         .target(name: "SemHiTokCLI", dependencies: ["SemHiTok"]),

@@ -56,9 +56,11 @@ struct CommandSpec: Sendable {
             }
         }
         guard positionals.contains(parsed.positionals.count) else {
-            let expected = positionals.lowerBound == positionals.upperBound
-                ? "\(positionals.lowerBound)" : "\(positionals.lowerBound) to \(positionals.upperBound)"
-            throw UsageError(message: "expected \(expected) argument\(positionals.upperBound == 1 ? "" : "s"), got \(parsed.positionals.count)")
+            let expected = positionals.lowerBound == positionals.upperBound ? "\(positionals.lowerBound)"
+                : positionals.upperBound == Int.max ? "at least \(positionals.lowerBound)"
+                : "\(positionals.lowerBound) to \(positionals.upperBound)"
+            let plural = positionals == 1...1 ? "" : "s"
+            throw UsageError(message: "expected \(expected) argument\(plural), got \(parsed.positionals.count)")
         }
         return parsed
     }

@@ -13,7 +13,8 @@ enum ConformanceCommand {
             'N passed, N failed'. The exit status is 0 only if no case failed.
 
             options:
-              --verbose   also print 'ok CASE' for each passing case
+              --verbose   also print 'ok CASE' for each passing case, with the measured
+                          errors of the model cases' float checks
             """,
         flags: ["--verbose"], valueOptions: [], positionals: 1...1, run: run)
 
@@ -24,9 +25,14 @@ enum ConformanceCommand {
         var failed = 0
         for name in try ConformanceRunner.caseFiles(in: directory) {
             let result = ConformanceRunner.run(caseNamed: name, in: directory)
-            if result.passed {
+            if result.isFixture {
+                if verbose { console.printOutput("skip \(name) (a fixture: no case.kind)") }
+            } else if result.passed {
                 passed += 1
-                if verbose { console.printOutput("ok \(name)") }
+                if verbose {
+                    console.printOutput("ok \(name)")
+                    result.reports.forEach { console.printOutput("   \($0)") }
+                }
             } else {
                 failed += 1
                 result.failures.forEach { console.printOutput("FAIL \(name): \($0)") }

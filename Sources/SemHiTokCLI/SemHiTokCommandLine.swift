@@ -4,7 +4,10 @@ import SemHiTok
 /// status (0 success, 1 runtime error, 2 usage error).
 public enum SemHiTokCommandLine {
     /// Every command, in the order `semhitok --help` lists them.
-    static let commands: [CommandSpec] = [InspectCommand.spec, ConformanceCommand.spec]
+    static let commands: [CommandSpec] = [
+        EncodeCommand.spec, DecodeCommand.spec, FeaturesCommand.spec, ImageCommand.spec,
+        InitCommand.spec, InspectCommand.spec, ConformanceCommand.spec,
+    ]
 
     static var overview: String {
         let width = commands.map(\.name.count).max() ?? 0

@@ -7,22 +7,6 @@ import TestSupport
 /// The `semhitok` command line, run in-process: help, usage errors (status 2), runtime
 /// errors (status 1, one line naming the file), `inspect` and `conformance`.
 struct CommandLineTests {
-    /// What one run printed and returned.
-    struct Run {
-        var status: Int32
-        var output: [String]
-        var errors: [String]
-
-        var text: String { output.joined(separator: "\n") }
-    }
-
-    private func run(_ arguments: String...) -> Run {
-        let output = LineCollector()
-        let errors = LineCollector()
-        let status = SemHiTokCommandLine.run(arguments, console: Console(printOutput: output.add, printError: errors.add))
-        return Run(status: status, output: output.lines, errors: errors.lines)
-    }
-
     // MARK: - Help and usage
 
     @Test func helpListsEveryCommand() {
@@ -153,17 +137,9 @@ struct CommandLineTests {
         let folder = try TemporaryDirectory()
         let source = RepositoryPaths.golden("quantization")
         let name = try #require(try ConformanceRunner.caseFiles(in: source).first { $0.hasPrefix("semantic_cosine_ties") })
-        var builder = WeightFileBuilder()
-        let original = try WeightFile(contentsOf: source + "/" + name)
-        builder.config = original.config
-        for tensor in original.tensors {
-            var bytes = Array(original.bytes(of: tensor))
-            if tensor.name == "expected.indices" {
-                bytes.setLittleEndian(bytes.littleEndian(at: 4, as: Int32.self) + 1, at: 4)
-            }
-            builder.addTensor(tensor.name, dtype: tensor.dtype, shape: tensor.shape, bytes: bytes)
+        try writeChangedCopy(of: source + "/" + name, to: folder.file("altered.shw"), tensor: "expected.indices") {
+            $0.setLittleEndian($0.littleEndian(at: 4, as: Int32.self) + 1, at: 4)
         }
-        try builder.write(to: folder.file("altered.shw"))
         try writeBytes(Array("not a case".utf8), to: folder.file("broken.shw"))
 
         let result = run("conformance", "--verbose", folder.path)
@@ -181,14 +157,5 @@ struct CommandLineTests {
         let result = run("conformance", folder.file("nowhere"))
         #expect(result.status == 1)
         #expect(result.errors == ["semhitok conformance: error: \(folder.file("nowhere")): not a directory"])
-    }
-}
-
-/// Collects printed lines (a class so the console's closures can append to it).
-final class LineCollector: @unchecked Sendable {
-    private(set) var lines: [String] = []
-
-    func add(_ line: String) {
-        lines += line.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     }
 }

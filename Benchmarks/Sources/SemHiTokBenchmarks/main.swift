@@ -2,7 +2,9 @@ import SemHiTok
 
 // Times the library's hot operations on fixed, seeded inputs and prints one line per
 // measurement: `name<TAB>median seconds<TAB>runs`. `Benchmarks/run` puts these next to the
-// same work done by NumPy and prints the ratios.
+// same work done by NumPy or Pillow and prints the ratios. The image benchmarks run only
+// when the folder of shared test photographs is given as the one argument, since that
+// folder lives outside the repository.
 
 /// A seeded generator (SplitMix64), so every run measures the same data.
 struct Generator {
@@ -31,6 +33,7 @@ func median(runs: Int, _ body: () throws -> Void) rethrows -> Double {
     return times.sorted()[runs / 2]
 }
 
+/// Times `body` with `median(runs:_:)` and prints the result line for `name`.
 func report(_ name: String, runs: Int, _ body: () throws -> Void) rethrows {
     let seconds = try median(runs: runs, body)
     print("\(name)\t\(seconds)\t\(runs)")
@@ -54,3 +57,23 @@ let semanticIndices = try semantic.quantize(features).indices
 let pixel = try PixelQuantizer(codebook: pixelCodebook, semanticCodebookSize: codes, subCodebookSize: subCodebook,
                                dimension: pixelDimension)
 try report("pixel_lookup_729x8x8", runs: 51) { _ = try pixel.quantize(pixelFeatures, semanticIndices: semanticIndices) }
+
+/// The bytes of the file at `path`, copied out of its memory map: the decoders are timed on
+/// bytes already in memory (as Pillow's are, from a `BytesIO`), not on page faults.
+func contents(of path: String) throws -> [UInt8] {
+    let file = try MappedFile(path: path)
+    return withExtendedLifetime(file) { Array(file.bytes) }
+}
+
+if CommandLine.arguments.count == 2 {
+    let folder = CommandLine.arguments[1]
+    let jpeg = try contents(of: folder + "/hubble_deep_field.jpg")
+    try report("jpeg_decode_1000x872", runs: 21) { _ = try JPEGDecoder.decode(jpeg, limits: .standard) }
+    let png = try contents(of: folder + "/astronaut.png")
+    try report("png_decode_512x512", runs: 21) { _ = try PNGDecoder.decode(png, limits: .standard) }
+    let hubble = try JPEGDecoder.decode(jpeg, limits: .standard)
+    // The name states the sizes; a different photograph under the same file name would
+    // make the comparison with Pillow's line meaningless.
+    precondition(hubble.width == 1000 && hubble.height == 872, "hubble_deep_field.jpg is expected to be 1000 x 872")
+    report("bicubic_1000x872_to_256x256", runs: 51) { _ = BicubicResize.resize(hubble, width: 256, height: 256) }
+}

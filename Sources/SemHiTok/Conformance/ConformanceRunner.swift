@@ -9,6 +9,11 @@ public enum ConformanceRunner {
         public let name: String
         /// One line per failed check or position; empty when the case passed.
         public let failures: [String]
+        /// Lines measuring the case's checks within a tolerance (the model's float errors).
+        public var reports: [String] = []
+        /// True for a readable weight container without `case.kind`: a fixture that other
+        /// tests use, not a case.
+        public var isFixture = false
 
         public var passed: Bool { failures.isEmpty }
     }
@@ -24,16 +29,24 @@ public enum ConformanceRunner {
     }
 
     /// Runs the case at `directory/name`; a file that cannot be read, or whose kind is
-    /// unknown, fails with the reason.
+    /// unknown, fails with the reason; a readable file without `case.kind` is a fixture.
     public static func run(caseNamed name: String, in directory: String) -> CaseResult {
         let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
         do {
             let file = try WeightFile(contentsOf: path)
+            guard file.config["case.kind"] != nil else { return CaseResult(name: name, failures: [], isFixture: true) }
             let kind = try file.string("case.kind")
             let version = try file.int("case.version")
             guard version == 1 else { return CaseResult(name: name, failures: ["unsupported case.version \(version)"]) }
             if QuantizationCase.kinds.contains(kind) {
                 return CaseResult(name: name, failures: try QuantizationCase.run(file, kind: kind))
+            }
+            if PreprocessingCase.kinds.contains(kind) {
+                return CaseResult(name: name, failures: try PreprocessingCase.run(file, kind: kind))
+            }
+            if kind == ModelCase.kind {
+                let (failures, reports) = try ModelCase.run(file)
+                return CaseResult(name: name, failures: failures, reports: reports)
             }
             return CaseResult(name: name, failures: ["unknown case.kind '\(kind)'"])
         } catch {

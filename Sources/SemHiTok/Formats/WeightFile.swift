@@ -99,6 +99,14 @@ public final class WeightFile: Sendable {
         return (values, info.shape)
     }
 
+    /// The elements of a `u8` tensor, row-major. If `rank` is given, the tensor must have
+    /// that many dimensions.
+    public func uint8s(_ name: String, rank: Int? = nil) throws -> (values: [UInt8], shape: [Int]) {
+        let info = try tensor(name, rank: rank)
+        guard info.dtype == .u8 else { throw error(.unexpectedDType(tensor: name, expected: "u8", found: info.dtype)) }
+        return (Array(bytes(of: info)), info.shape)
+    }
+
     /// The integer configuration value `key`.
     public func int(_ key: String) throws -> Int64 {
         switch try value(key) {
@@ -120,6 +128,22 @@ public final class WeightFile: Sendable {
         switch try value(key) {
         case .string(let value): return value
         case let other: throw wrongType(key, expected: "string", found: other)
+        }
+    }
+
+    /// The integer-array configuration value `key`.
+    public func intArray(_ key: String) throws -> [Int64] {
+        switch try value(key) {
+        case .ints(let values): return values
+        case let other: throw wrongType(key, expected: "i64[]", found: other)
+        }
+    }
+
+    /// The real-array configuration value `key`.
+    public func realArray(_ key: String) throws -> [Double] {
+        switch try value(key) {
+        case .reals(let values): return values
+        case let other: throw wrongType(key, expected: "f64[]", found: other)
         }
     }
 

@@ -2,9 +2,8 @@
 /// (Spec/quantization.md section 6).
 ///
 /// The codebook is `groupCount` groups of `rowsPerGroup` rows of `dimension` floats: the
-/// semantic codebook is one group of `K` rows, the pixel codebook `K` groups of `m` rows.
-/// Each group is stored transposed in panels of 16 codes, `[panel][k][lane]`, so that one
-/// `SIMD16<Float>` holds element `k` of 16 codes. A lane accumulates `acc + q[k] * e[k]`
+/// semantic codebook is one group of `K` rows, the pixel codebook `K` groups of `m` rows,
+/// packed as a `PanelMatrix` (16 codes per `SIMD16<Float>`). A lane accumulates `acc + q[k] * e[k]`
 /// (cosine) or `acc + (q[k] - e[k])^2` (euclidean) for `k` in order from +0, with the
 /// multiply and the add rounded separately: exactly the Spec's sequential sum, for 16
 /// codes at once. Lanes keep their best with a strict comparison (each lane sees its
@@ -12,14 +11,9 @@
 /// equal scores, the lowest index; so the result equals `ReferenceSearch` bit for bit.
 final class PackedCodebook: @unchecked Sendable {
     typealias Lanes = SIMD16<Float>
-    static let laneCount = 16
 
-    let groupCount: Int
-    let rowsPerGroup: Int
     let dimension: Int
-    let panelsPerGroup: Int
-    /// `groupCount * panelsPerGroup * dimension` vectors; lanes past `rowsPerGroup` are 0.
-    private let panels: UnsafeMutablePointer<Lanes>
+    private let storage: PanelMatrix
     /// The constants of the inner loops, copied out of the class once per search.
     private let kernel: SearchKernel
 
@@ -38,33 +32,13 @@ final class PackedCodebook: @unchecked Sendable {
         if metric == .cosine, let position = values.firstIndex(where: { $0.magnitude > 1 }) {
             throw QuantizationError.codebookNotNormalized(row: position / dimension, element: position % dimension)
         }
-        self.groupCount = groupCount
-        self.rowsPerGroup = rowsPerGroup
         self.dimension = dimension
-        panelsPerGroup = (rowsPerGroup + Self.laneCount - 1) / Self.laneCount
-        let usedLanes = rowsPerGroup - (panelsPerGroup - 1) * Self.laneCount
-        kernel = SearchKernel(dimension: dimension, metric: metric, lastPanel: panelsPerGroup - 1,
-                              paddingLanes: SearchKernel.laneNumbers .>= Int32(usedLanes))
-
-        let vectorCount = groupCount * panelsPerGroup * dimension
-        panels = UnsafeMutableRawPointer.allocate(byteCount: vectorCount * MemoryLayout<Lanes>.stride, alignment: 64)
-            .bindMemory(to: Lanes.self, capacity: vectorCount)
-        panels.initialize(repeating: Lanes(), count: vectorCount)
-        values.withUnsafeBufferPointer { source in
-            for group in 0..<groupCount {
-                for row in 0..<rowsPerGroup {
-                    let (panel, lane) = row.quotientAndRemainder(dividingBy: Self.laneCount)
-                    let destination = panels + (group * panelsPerGroup + panel) * dimension
-                    let code = source.baseAddress! + (group * rowsPerGroup + row) * dimension
-                    for k in 0..<dimension { destination[k][lane] = code[k] }
-                }
-            }
+        storage = values.withUnsafeBufferPointer {
+            PanelMatrix($0, groupCount: groupCount, rowsPerGroup: rowsPerGroup, rowLength: dimension)
         }
-    }
-
-    deinit {
-        panels.deinitialize(count: groupCount * panelsPerGroup * dimension)
-        panels.deallocate()
+        let usedLanes = rowsPerGroup - (storage.panelsPerGroup - 1) * PanelMatrix.laneCount
+        kernel = SearchKernel(dimension: dimension, metric: metric, lastPanel: storage.panelsPerGroup - 1,
+                              paddingLanes: SearchKernel.laneNumbers .>= Int32(usedLanes))
     }
 
     /// Every query against the whole of group 0 (the semantic codebook's only group).
@@ -72,8 +46,8 @@ final class PackedCodebook: @unchecked Sendable {
     func searchFirstGroup(_ queries: [Float]) -> CodeSearchResult {
         withLaneState(queryCount: queries.count / dimension) { scores, indices in
             queries.withUnsafeBufferPointer { q in
-                kernel.searchSharedGroup(q.baseAddress!, count: q.count / kernel.dimension, panels: panels,
-                                         panelCount: panelsPerGroup, scores: scores, indices: indices)
+                kernel.searchSharedGroup(q.baseAddress!, count: q.count / kernel.dimension, panels: storage.panels,
+                                         panelCount: storage.panelsPerGroup, scores: scores, indices: indices)
             }
         }
     }
@@ -84,8 +58,8 @@ final class PackedCodebook: @unchecked Sendable {
         withLaneState(queryCount: groups.count) { scores, indices in
             queries.withUnsafeBufferPointer { q in
                 groups.withUnsafeBufferPointer { groups in
-                    kernel.searchOwnGroups(q.baseAddress!, groups: groups, panels: panels, panelsPerGroup: panelsPerGroup,
-                                           scores: scores, indices: indices)
+                    kernel.searchOwnGroups(q.baseAddress!, groups: groups, panels: storage.panels,
+                                           panelsPerGroup: storage.panelsPerGroup, scores: scores, indices: indices)
                 }
             }
         }
@@ -179,16 +153,11 @@ private struct SearchKernel {
     /// The 16 scores of one query against one panel.
     @inline(__always)
     func accumulate1(_ query: UnsafePointer<Float>, _ panel: UnsafePointer<Lanes>) -> Lanes {
+        if metric == .cosine { return PanelKernels.dot1(query, panel, length: dimension) }
         var a = Lanes()
-        if metric == .cosine {
-            for k in 0..<dimension {
-                a = a + Lanes(repeating: query[k]) * panel[k]
-            }
-        } else {
-            for k in 0..<dimension {
-                let d = Lanes(repeating: query[k]) - panel[k]
-                a = a + d * d
-            }
+        for k in 0..<dimension {
+            let d = Lanes(repeating: query[k]) - panel[k]
+            a = a + d * d
         }
         return a
     }
@@ -196,28 +165,19 @@ private struct SearchKernel {
     /// The 16 scores of four consecutive queries (rows of `dimension`) against one panel.
     @inline(__always)
     func accumulate4(_ q: UnsafePointer<Float>, _ panel: UnsafePointer<Lanes>) -> (Lanes, Lanes, Lanes, Lanes) {
+        if metric == .cosine { return PanelKernels.dot4(q, stride: dimension, panel, length: dimension) }
         var (a0, a1, a2, a3) = (Lanes(), Lanes(), Lanes(), Lanes())
         let (q0, q1, q2, q3) = (q, q + dimension, q + 2 * dimension, q + 3 * dimension)
-        if metric == .cosine {
-            for k in 0..<dimension {
-                let e = panel[k]
-                a0 = a0 + Lanes(repeating: q0[k]) * e
-                a1 = a1 + Lanes(repeating: q1[k]) * e
-                a2 = a2 + Lanes(repeating: q2[k]) * e
-                a3 = a3 + Lanes(repeating: q3[k]) * e
-            }
-        } else {
-            for k in 0..<dimension {
-                let e = panel[k]
-                let d0 = Lanes(repeating: q0[k]) - e
-                let d1 = Lanes(repeating: q1[k]) - e
-                let d2 = Lanes(repeating: q2[k]) - e
-                let d3 = Lanes(repeating: q3[k]) - e
-                a0 = a0 + d0 * d0
-                a1 = a1 + d1 * d1
-                a2 = a2 + d2 * d2
-                a3 = a3 + d3 * d3
-            }
+        for k in 0..<dimension {
+            let e = panel[k]
+            let d0 = Lanes(repeating: q0[k]) - e
+            let d1 = Lanes(repeating: q1[k]) - e
+            let d2 = Lanes(repeating: q2[k]) - e
+            let d3 = Lanes(repeating: q3[k]) - e
+            a0 = a0 + d0 * d0
+            a1 = a1 + d1 * d1
+            a2 = a2 + d2 * d2
+            a3 = a3 + d3 * d3
         }
         return (a0, a1, a2, a3)
     }

@@ -6,20 +6,22 @@
 /// to RGB then clips to 255. Grey is replicated to R, G and B.
 public enum PPMDecoder {
     /// The RGB image in `bytes`, a `P5` or `P6` file. Throws `ImageDecodingProblem`.
-    public static func decode(_ bytes: UnsafeRawBufferPointer, limits: ImageLimits = .standard) throws -> RGBImage {
+    public static func decode(_ bytes: UnsafeRawBufferPointer, limits: ImageLimits = .standard) throws(ImageDecodingProblem)
+        -> RGBImage
+    {
         var header = NetpbmHeaderReader(bytes: bytes)
         let magic = try header.magic()
         let width = try header.number("the width")
         let height = try header.number("the height")
         let maxval = try header.number("the maximum value")
-        guard (1...65_535).contains(maxval) else { throw ImageDecodingProblem.corrupt("maximum value \(maxval) is not 1 to 65535") }
+        guard (1...65_535).contains(maxval) else { throw .corrupt("maximum value \(maxval) is not 1 to 65535") }
         try header.singleWhitespace()
         try limits.check(width: width, height: height)
         let channels = magic == "P6" ? 3 : 1
         let sampleSize = maxval > 255 ? 2 : 1
         let sampleCount = width * height * channels
         guard bytes.count - header.position >= sampleCount * sampleSize else {
-            throw ImageDecodingProblem.truncated("the pixel data (\(sampleCount * sampleSize) bytes needed)")
+            throw .truncated("the pixel data (\(sampleCount * sampleSize) bytes needed)")
         }
         let raster = UnsafeRawBufferPointer(rebasing: bytes[header.position...])
         // PGM above 255 becomes 16-bit in Pillow; converting that to RGB clips at 255.
@@ -67,21 +69,21 @@ struct NetpbmHeaderReader {
     init(bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
     /// "P5" or "P6"; other Netpbm variants are refused as unsupported.
-    mutating func magic() throws -> String {
-        guard bytes.count >= 2, bytes[0] == UInt8(ascii: "P") else { throw ImageDecodingProblem.corrupt("not a PPM or PGM file") }
+    mutating func magic() throws(ImageDecodingProblem) -> String {
+        guard bytes.count >= 2, bytes[0] == UInt8(ascii: "P") else { throw .corrupt("not a PPM or PGM file") }
         position = 2
         switch bytes[1] {
         case UInt8(ascii: "5"): return "P5"
         case UInt8(ascii: "6"): return "P6"
         case UInt8(ascii: "1")...UInt8(ascii: "4"), UInt8(ascii: "7"):
-            throw ImageDecodingProblem.unsupported("Netpbm variant P\(Character(UnicodeScalar(bytes[1]))); only binary PGM (P5) and PPM (P6) are read")
+            throw .unsupported("Netpbm variant P\(Character(UnicodeScalar(bytes[1]))); only binary PGM (P5) and PPM (P6) are read")
         default:
-            throw ImageDecodingProblem.corrupt("not a PPM or PGM file")
+            throw .corrupt("not a PPM or PGM file")
         }
     }
 
     /// The next decimal number, after whitespace and comments.
-    mutating func number(_ what: String) throws -> Int {
+    mutating func number(_ what: String) throws(ImageDecodingProblem) -> Int {
         try skipWhitespaceAndComments(what)
         var value = 0
         var digits = 0
@@ -89,22 +91,22 @@ struct NetpbmHeaderReader {
             value = value * 10 + Int(bytes[position] - UInt8(ascii: "0"))
             digits += 1
             position += 1
-            guard value <= 1 << 30 else { throw ImageDecodingProblem.corrupt("\(what) is too large") }
+            guard value <= 1 << 30 else { throw .corrupt("\(what) is too large") }
         }
         guard digits > 0 else {
-            throw position < bytes.count ? ImageDecodingProblem.corrupt("\(what) is not a number") : ImageDecodingProblem.truncated(what)
+            throw position < bytes.count ? .corrupt("\(what) is not a number") : .truncated(what)
         }
         return value
     }
 
     /// The one whitespace byte that separates the header from the raster.
-    mutating func singleWhitespace() throws {
-        guard position < bytes.count else { throw ImageDecodingProblem.truncated("the header") }
-        guard isWhitespace(bytes[position]) else { throw ImageDecodingProblem.corrupt("no whitespace after the maximum value") }
+    mutating func singleWhitespace() throws(ImageDecodingProblem) {
+        guard position < bytes.count else { throw .truncated("the header") }
+        guard isWhitespace(bytes[position]) else { throw .corrupt("no whitespace after the maximum value") }
         position += 1
     }
 
-    private mutating func skipWhitespaceAndComments(_ what: String) throws {
+    private mutating func skipWhitespaceAndComments(_ what: String) throws(ImageDecodingProblem) {
         while position < bytes.count {
             if isWhitespace(bytes[position]) {
                 position += 1
@@ -114,7 +116,7 @@ struct NetpbmHeaderReader {
                 return
             }
         }
-        throw ImageDecodingProblem.truncated(what)
+        throw .truncated(what)
     }
 
     private func isWhitespace(_ byte: UInt8) -> Bool {

@@ -1,0 +1,60 @@
+/// A row-major float32 matrix: the activations the model passes between its ops, `rows`
+/// tokens of `columns` channels each (Spec/architecture.md section 2).
+public struct Matrix: Equatable, Sendable {
+    /// Number of rows (tokens).
+    public let rows: Int
+    /// Number of columns (channels).
+    public let columns: Int
+    /// `rows * columns` values, row by row.
+    public var values: [Float]
+
+    /// A matrix over `values`, which must hold `rows * columns` floats.
+    public init(rows: Int, columns: Int, values: [Float]) {
+        precondition(rows >= 0 && columns >= 0 && values.count == rows * columns, "Matrix needs rows * columns values")
+        self.rows = rows
+        self.columns = columns
+        self.values = values
+    }
+
+    /// A matrix of zeros.
+    public init(rows: Int, columns: Int) {
+        self.init(rows: rows, columns: columns, values: [Float](repeating: 0, count: rows * columns))
+    }
+
+    /// Row `row` as a slice.
+    public func row(_ row: Int) -> ArraySlice<Float> {
+        values[(row * columns)..<((row + 1) * columns)]
+    }
+
+    /// Columns `range` of every row, as a new matrix (one attention head's slice).
+    public func columns(_ range: Range<Int>) -> Matrix {
+        var result = [Float]()
+        result.reserveCapacity(rows * range.count)
+        for row in 0..<rows {
+            result.append(contentsOf: values[(row * columns + range.lowerBound)..<(row * columns + range.upperBound)])
+        }
+        return Matrix(rows: rows, columns: range.count, values: result)
+    }
+
+    /// The same values viewed as `rows x columns`, which must hold as many.
+    public func reshaped(rows: Int, columns: Int) -> Matrix {
+        Matrix(rows: rows, columns: columns, values: values)
+    }
+
+    /// The element-wise sum, for residual connections.
+    public static func + (lhs: Matrix, rhs: Matrix) -> Matrix {
+        precondition(lhs.rows == rhs.rows && lhs.columns == rhs.columns, "matrix shapes differ")
+        return Matrix(rows: lhs.rows, columns: lhs.columns, values: zip(lhs.values, rhs.values).map { $0 + $1 })
+    }
+
+    /// The transpose.
+    public func transposed() -> Matrix {
+        var result = [Float](repeating: 0, count: values.count)
+        for row in 0..<rows {
+            for column in 0..<columns {
+                result[column * rows + row] = values[row * columns + column]
+            }
+        }
+        return Matrix(rows: columns, columns: rows, values: result)
+    }
+}

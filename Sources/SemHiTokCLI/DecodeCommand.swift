@@ -1,0 +1,60 @@
+import Foundation
+import SemHiTok
+
+/// `semhitok decode TOKENS -o DIR`: reconstructs every record of a token file as a PNG in
+/// DIR, after checking that the file was made by the same model (Spec/tokens.md section 3).
+enum DecodeCommand {
+    static let spec = CommandSpec(
+        name: "decode",
+        summary: "Reconstruct every record of a token file as a PNG image.",
+        usage: "semhitok decode TOKENS -o DIR [--model FILE]",
+        details: """
+            Writes one PNG per record of TOKENS into DIR (created if needed), named after the
+            record's key: its file name without folder and extension, unsafe characters
+            replaced by '_', plus '.png'; an empty or repeated name becomes record-N.png. The
+            token file must come from the same model (same fingerprint, K and m).
+
+            options:
+              -o DIR         the folder for the images
+              --model FILE   the weight container (default: the embedded tiny model)
+            """,
+        flags: [], valueOptions: ["-o", "--model"], positionals: 1...1, run: run)
+
+    static func run(_ arguments: ParsedArguments, _ console: Console) throws -> Int32 {
+        let directory = try arguments.required("-o")
+        let model = try arguments.model()
+        let tokens = try TokenFile(contentsOf: arguments.positionals[0])
+        try tokens.header.checkProducedBy(fingerprint: model.fingerprint,
+                                          semanticCodebookSize: model.configuration.semanticCodebookSize,
+                                          pixelCodebookSize: model.configuration.pixelCodebookSize, path: tokens.path)
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw FileSystemError(path: directory, message: "cannot create the folder")
+        }
+        var used = Set<String>()
+        for index in 0..<tokens.recordCount {
+            let record = try tokens.record(at: index)
+            let image = try model.decodeImage(tokens: record.tokens, gridHeight: record.gridHeight, gridWidth: record.gridWidth)
+            var name = outputName(forKey: record.key)
+            if name.isEmpty || used.contains(name) { name = "record-\(index)" }
+            used.insert(name)
+            try ImageFile.write(image, to: directory + "/" + name + ".png")
+        }
+        console.printOutput("\(directory): \(tokens.recordCount) image\(tokens.recordCount == 1 ? "" : "s") decoded")
+        if let tail = tokens.tornTail {
+            throw TokenFileError(path: tokens.path, kind: .tornTail(tail))
+        }
+        return 0
+    }
+
+    /// The file name of `key` without folders and extension, with every character other than
+    /// ASCII letters, digits, '-', '_' and '.' replaced by '_'.
+    static func outputName(forKey key: String) -> String {
+        let base = key.split(separator: "/").last.map(String.init) ?? ""
+        let stem = base.contains(".") && !base.hasPrefix(".") ? String(base[..<base.lastIndex(of: ".")!]) : base
+        return String(stem.map { character in
+            character.isASCII && (character.isLetter || character.isNumber || "-_.".contains(character)) ? character : "_"
+        })
+    }
+}
