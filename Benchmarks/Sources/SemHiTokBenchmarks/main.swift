@@ -39,6 +39,13 @@ func report(_ name: String, runs: Int, _ body: () throws -> Void) rethrows {
     print("\(name)\t\(seconds)\t\(runs)")
 }
 
+/// The bytes of the file at `path`, copied out of its memory map: the decoders are timed on
+/// bytes already in memory (as Pillow's are, from a `BytesIO`), not on page faults.
+func contents(of path: String) throws -> [UInt8] {
+    let file = try MappedFile(path: path)
+    return withExtendedLifetime(file) { Array(file.bytes) }
+}
+
 var generator = Generator(state: 42)
 let (codes, dimension, tokens) = (24_576, 32, 729)
 let semanticCodebook = (0..<codes).flatMap { _ in
@@ -57,13 +64,6 @@ let semanticIndices = try semantic.quantize(features).indices
 let pixel = try PixelQuantizer(codebook: pixelCodebook, semanticCodebookSize: codes, subCodebookSize: subCodebook,
                                dimension: pixelDimension)
 try report("pixel_lookup_729x8x8", runs: 51) { _ = try pixel.quantize(pixelFeatures, semanticIndices: semanticIndices) }
-
-/// The bytes of the file at `path`, copied out of its memory map: the decoders are timed on
-/// bytes already in memory (as Pillow's are, from a `BytesIO`), not on page faults.
-func contents(of path: String) throws -> [UInt8] {
-    let file = try MappedFile(path: path)
-    return withExtendedLifetime(file) { Array(file.bytes) }
-}
 
 if CommandLine.arguments.count == 2 {
     let folder = CommandLine.arguments[1]
