@@ -1,5 +1,3 @@
-import Foundation
-
 /// Multi-head self-attention over `[tokens, channels]` queries, keys and values
 /// (Spec/architecture.md section 2): per head, `softmax(q kᵀ / sqrt(head size)) v`, the
 /// heads concatenated by columns. The projections around it belong to the caller.
@@ -28,18 +26,30 @@ public enum Attention {
         return Matrix(rows: tokens, columns: channels, values: output)
     }
 
-    /// `softmax(scale * row)` of every row, the exponentials and their sum in double precision.
+    /// `softmax(scale * row)` of every row, in float32 (Spec/architecture.md section 2.1):
+    /// `v = scale * s`, `e = exp(v - max v)`, the sum of `e` taken as 16 running sums (lane
+    /// `l` adds the elements `l, l + 16, ...` in order) then added lane 0 to 15, and `e / sum`.
     static func softmaxRows(_ scores: Matrix, scale: Float) -> Matrix {
+        let columns = scores.columns
         var output = [Float](repeating: 0, count: scores.values.count)
-        for row in 0..<scores.rows {
-            let scaled = scores.row(row).map { Double($0 * scale) }
-            let largest = scaled.max() ?? 0
-            let exponentials = scaled.map { exp($0 - largest) }
-            let total = exponentials.reduce(0, +)
-            for (column, value) in exponentials.enumerated() {
-                output[row * scores.columns + column] = Float(value / total)
+        var exponentials = [SIMD16<Float>](repeating: SIMD16(), count: (columns + 15) / 16)
+        scores.values.withUnsafeBufferPointer { input in
+            for row in 0..<scores.rows {
+                let values = input.baseAddress! + row * columns
+                var largest = -Float.infinity
+                for c in 0..<columns { largest = max(largest, values[c] * scale) }
+                var sums = SIMD16<Float>()
+                for group in exponentials.indices {
+                    var lanes = SIMD16<Float>(repeating: -.infinity)
+                    for lane in 0..<min(16, columns - group * 16) { lanes[lane] = values[group * 16 + lane] * scale }
+                    exponentials[group] = VectorMath.exp(lanes - largest)
+                    sums += exponentials[group]
+                }
+                var total: Float = 0
+                for lane in 0..<16 { total += sums[lane] }
+                for c in 0..<columns { output[row * columns + c] = exponentials[c / 16][c % 16] / total }
             }
         }
-        return Matrix(rows: scores.rows, columns: scores.columns, values: output)
+        return Matrix(rows: scores.rows, columns: columns, values: output)
     }
 }
