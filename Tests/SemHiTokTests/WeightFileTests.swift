@@ -38,6 +38,21 @@ struct WeightFileTests {
         #expect(try file.floats("b").values == [1.0, 3.140625, -Float.infinity])
     }
 
+    /// Releasing a tensor's pages (after a copy) keeps its bytes readable and unchanged:
+    /// they are read from the file again.
+    @Test func releasedPagesReadBackTheSameBytes() throws {
+        let folder = try TemporaryDirectory()
+        var builder = WeightFileBuilder()
+        let values = (0..<20_000).map { Float($0) * 0.25 - 7 }
+        builder.addFloat32("big", shape: [20_000], values)
+        try builder.write(to: folder.file("big.shw"))
+        let file = try WeightFile(contentsOf: folder.file("big.shw"))
+        let tensor = try file.tensor("big")
+        file.releasePages(of: tensor)
+        #expect(try file.floats("big").values == values)
+        #expect(file.checksumMatches(tensor))
+    }
+
     @Test func tensorsAreAlignedTo64BytesInTheFileAndInMemory() throws {
         let folder = try TemporaryDirectory()
         try FormatFixtures.exampleWeights().write(to: folder.file("example.shw"))

@@ -44,8 +44,11 @@ public final class WeightFile: Sendable {
         tensorIndex = Dictionary(uniqueKeysWithValues: parsed.tensors.enumerated().map { ($1.name, $0) })
         tensorDataVerified = verifyingTensorData
         if verifyingTensorData {
-            for tensor in tensors where !checksumMatches(tensor) {
-                throw WeightFileError(path: path, kind: .tensorChecksumMismatch(tensor: tensor.name))
+            for tensor in tensors {
+                guard checksumMatches(tensor) else {
+                    throw WeightFileError(path: path, kind: .tensorChecksumMismatch(tensor: tensor.name))
+                }
+                releasePages(of: tensor)
             }
         }
     }
@@ -58,6 +61,12 @@ public final class WeightFile: Sendable {
     /// The raw bytes of `tensor` (valid while this file is alive).
     public func bytes(of tensor: TensorInfo) -> UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(rebasing: file.bytes[tensor.offset..<(tensor.offset + tensor.byteLength)])
+    }
+
+    /// Lets the system drop `tensor`'s bytes from resident memory until they are next read
+    /// (they stay valid): for callers that have copied them.
+    public func releasePages(of tensor: TensorInfo) {
+        file.releasePages(in: tensor.offset..<(tensor.offset + tensor.byteLength))
     }
 
     /// The table entry of the tensor called `name`.

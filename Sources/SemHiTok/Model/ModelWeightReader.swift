@@ -24,15 +24,22 @@ struct ModelWeightReader {
         self.file = file
     }
 
-    /// The float values of `name`, widened to float32.
+    /// The float values of `name`, widened to float32. The model keeps its own copy, so
+    /// the mapped bytes are released from memory once read.
     func floats(_ name: String) throws -> [Float] {
-        try file.floats(name).values
+        try values(name).values
     }
 
     /// `name` as a matrix of `[first dimension, product of the rest]`.
     func matrix(_ name: String) throws -> Matrix {
-        let (values, shape) = try file.floats(name)
+        let (values, shape) = try values(name)
         return Matrix(rows: shape[0], columns: values.count / max(shape[0], 1), values: values)
+    }
+
+    private func values(_ name: String) throws -> (values: [Float], shape: [Int]) {
+        let result = try file.floats(name)
+        file.releasePages(of: try file.tensor(name))
+        return result
     }
 
     /// The linear layer `prefix.weight`, `prefix.bias`; a convolution kernel flattens to
