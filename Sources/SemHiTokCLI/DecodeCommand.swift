@@ -7,7 +7,7 @@ enum DecodeCommand {
     static let spec = CommandSpec(
         name: "decode",
         summary: "Reconstruct every record of a token file as a PNG image.",
-        usage: "semhitok decode TOKENS -o DIR [--model FILE]",
+        usage: "semhitok decode TOKENS -o DIR [--model FILE] [--batch N]",
         details: """
             Writes one PNG per record of TOKENS into DIR (created if needed), named after the
             record's key: its file name without folder and extension, unsafe characters
@@ -17,8 +17,10 @@ enum DecodeCommand {
             options:
               -o DIR         the folder for the images
               --model FILE   the weight container (default: the embedded tiny model)
+              --batch N      records of one grid size decoded together (default 8); the same
+                             images for any N
             """,
-        flags: [], valueOptions: ["-o", "--model"], positionals: 1...1, run: run)
+        flags: [], valueOptions: ["-o", "--model", "--batch"], positionals: 1...1, run: run)
 
     static func run(_ arguments: ParsedArguments, _ console: Console) throws -> Int32 {
         let directory = try arguments.required("-o")
@@ -33,13 +35,24 @@ enum DecodeCommand {
             throw FileSystemError(path: directory, message: "cannot create the folder")
         }
         var used = Set<String>()
-        for index in 0..<tokens.recordCount {
-            let record = try tokens.record(at: index)
-            let image = try model.decodeImage(tokens: record.tokens, gridHeight: record.gridHeight, gridWidth: record.gridWidth)
-            var name = outputName(forKey: record.key)
-            if name.isEmpty || used.contains(name) { name = "record-\(index)" }
-            used.insert(name)
-            try ImageFile.write(image, to: directory + "/" + name + ".png")
+        for indices in try arguments.batches(of: Array(0..<tokens.recordCount)) {
+            let records = try indices.map { try tokens.record(at: $0) }
+            // A batch shares one grid size: split it where the size changes.
+            var start = 0
+            while start < records.count {
+                let (height, width) = (records[start].gridHeight, records[start].gridWidth)
+                var end = start + 1
+                while end < records.count, records[end].gridHeight == height, records[end].gridWidth == width { end += 1 }
+                let images = try model.decode(tokens: records[start..<end].map(\.tokens), gridHeight: height, gridWidth: width)
+                for (offset, image) in images.enumerated() {
+                    let index = indices[indices.startIndex + start + offset]
+                    var name = outputName(forKey: records[start + offset].key)
+                    if name.isEmpty || used.contains(name) { name = "record-\(index)" }
+                    used.insert(name)
+                    try ImageFile.write(try Postprocessor.image(from: image), to: directory + "/" + name + ".png")
+                }
+                start = end
+            }
         }
         console.printOutput("\(directory): \(tokens.recordCount) image\(tokens.recordCount == 1 ? "" : "s") decoded")
         if let tail = tokens.tornTail {

@@ -6,7 +6,7 @@ enum FeaturesCommand {
     static let spec = CommandSpec(
         name: "features",
         summary: "Write the SigLIP or semantic-decoder features of images as a NumPy .npy array.",
-        usage: "semhitok features IMAGE... --stage siglip|semantic -o OUT.npy [--model FILE]",
+        usage: "semhitok features IMAGE... --stage siglip|semantic -o OUT.npy [--model FILE] [--batch N]",
         details: """
             --stage siglip writes the SigLIP features that feed the semantic quantizer;
             --stage semantic writes the semantic decoder's reconstruction from the tokens.
@@ -16,8 +16,9 @@ enum FeaturesCommand {
               --stage STAGE  siglip or semantic
               -o OUT         the .npy file to write
               --model FILE   the weight container (default: the embedded tiny model)
+              --batch N      images computed together (default 8); the same values for any N
             """,
-        flags: [], valueOptions: ["-o", "--model", "--stage"], positionals: 1...Int.max, run: run)
+        flags: [], valueOptions: ["-o", "--model", "--stage", "--batch"], positionals: 1...Int.max, run: run)
 
     static func run(_ arguments: ParsedArguments, _ console: Console) throws -> Int32 {
         let output = try arguments.required("-o")
@@ -29,14 +30,16 @@ enum FeaturesCommand {
         var values: [Float] = []
         var rows = 0
         var columns = 0
-        for path in arguments.positionals {
-            let encoding = try model.encode(try ImageFile.read(path))
+        for paths in try arguments.batches(of: arguments.positionals) {
+            let encodings = try model.encode(try paths.map { try ImageFile.read($0) })
+            let grid = encodings[0].gridHeight
             let features = stage == "siglip"
-                ? encoding.siglipFeatures
-                : try model.semanticFeatures(semanticIndices: encoding.semantic.indices, gridHeight: encoding.gridHeight,
-                                             gridWidth: encoding.gridWidth)
-            (rows, columns) = (features.rows, features.columns)
-            values += features.values
+                ? encodings.map(\.siglipFeatures)
+                : try model.semanticFeatures(semanticIndices: encodings.map(\.semantic.indices), gridHeight: grid, gridWidth: grid)
+            for matrix in features {
+                (rows, columns) = (matrix.rows, matrix.columns)
+                values += matrix.values
+            }
         }
         let shape = [arguments.positionals.count, rows, columns]
         try NPYWriter.write(values, shape: shape, to: output)

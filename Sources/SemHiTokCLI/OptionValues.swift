@@ -17,6 +17,12 @@ extension ParsedArguments {
         return value
     }
 
+    /// `items` in consecutive groups of `--batch` (default 8) items.
+    func batches<T>(of items: [T]) throws -> [ArraySlice<T>] {
+        let size = try integer("--batch", in: 1...4096) ?? 8
+        return stride(from: 0, to: items.count, by: size).map { items[$0..<min($0 + size, items.count)] }
+    }
+
     /// The model named by `--model`, or the embedded default model.
     func model() throws -> SemHiTokModel {
         if let path = values["--model"] { return try SemHiTokModel(contentsOf: path) }

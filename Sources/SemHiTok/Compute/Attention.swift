@@ -2,28 +2,38 @@
 /// (Spec/architecture.md section 2): per head, `softmax(q kᵀ / sqrt(head size)) v`, the
 /// heads concatenated by columns. The projections around it belong to the caller.
 public enum Attention {
-    /// The attention output `[tokens, channels]` for `heads` heads of `channels / heads`.
-    public static func multiHead(queries: Matrix, keys: Matrix, values: Matrix, heads: Int) -> Matrix {
+    /// The attention output `[tokens, channels]` for `heads` heads of `channels / heads`,
+    /// where the rows are consecutive sequences of `sequenceLength` tokens (the images of a
+    /// batch) that attend only within themselves.
+    public static func multiHead(queries: Matrix, keys: Matrix, values: Matrix, heads: Int, sequenceLength: Int) -> Matrix {
         let (tokens, channels) = (queries.rows, queries.columns)
         precondition(channels % heads == 0 && keys.columns == channels && values.columns == channels)
+        precondition(sequenceLength > 0 && tokens % sequenceLength == 0, "Attention: rows are not whole sequences")
         let headSize = channels / heads
         let scale = Float(1 / Double(headSize).squareRoot())
         var output = [Float](repeating: 0, count: tokens * channels)
-        for head in 0..<heads {
-            let columns = (head * headSize)..<((head + 1) * headSize)
-            let k = keys.columns(columns)
-            let scores = Gemm.linear(queries.columns(columns),
-                                     LinearWeights(weight: k.values, bias: nil, outputs: tokens, inputs: headSize))
-            let weights = softmaxRows(scores, scale: scale)
-            let v = values.columns(columns).transposed()
-            let mixed = Gemm.linear(weights, LinearWeights(weight: v.values, bias: nil, outputs: headSize, inputs: tokens))
-            for token in 0..<tokens {
-                for d in 0..<headSize {
-                    output[token * channels + head * headSize + d] = mixed.values[token * headSize + d]
+        for sequence in 0..<(tokens / sequenceLength) {
+            let rows = (sequence * sequenceLength)..<((sequence + 1) * sequenceLength)
+            let (q, k, v) = (queries.rows(rows), keys.rows(rows), values.rows(rows))
+            for head in 0..<heads {
+                let columns = (head * headSize)..<((head + 1) * headSize)
+                let mixed = attend(q.columns(columns), k.columns(columns), v.columns(columns), scale: scale)
+                for token in 0..<sequenceLength {
+                    for d in 0..<headSize {
+                        output[(rows.lowerBound + token) * channels + head * headSize + d] = mixed.values[token * headSize + d]
+                    }
                 }
             }
         }
         return Matrix(rows: tokens, columns: channels, values: output)
+    }
+
+    /// One head of one sequence: `softmax(q kᵀ scale) v` for `q, k, v [tokens, headSize]`.
+    static func attend(_ q: Matrix, _ k: Matrix, _ v: Matrix, scale: Float) -> Matrix {
+        let scores = Gemm.linear(q, LinearWeights(weight: k.values, bias: nil, outputs: k.rows, inputs: k.columns))
+        let weights = softmaxRows(scores, scale: scale)
+        let vT = v.transposed()
+        return Gemm.linear(weights, LinearWeights(weight: vT.values, bias: nil, outputs: vT.rows, inputs: vT.columns))
     }
 
     /// `softmax(scale * row)` of every row, in float32 (Spec/architecture.md section 2.1):

@@ -41,6 +41,29 @@ public struct Matrix: Equatable, Sendable {
         Matrix(rows: rows, columns: columns, values: values)
     }
 
+    /// Rows `range`, as a new matrix (one image's tokens of a batch).
+    public func rows(_ range: Range<Int>) -> Matrix {
+        Matrix(rows: range.count, columns: columns, values: Array(values[(range.lowerBound * columns)..<(range.upperBound * columns)]))
+    }
+
+    /// The rows of `parts`, one after the other (the tokens of a batch of images); every
+    /// part has `columns` columns.
+    public static func stacking(_ parts: [Matrix], columns: Int) -> Matrix {
+        precondition(parts.allSatisfy { $0.columns == columns }, "stacked matrices differ in width")
+        return Matrix(rows: parts.reduce(0) { $0 + $1.rows }, columns: columns, values: parts.flatMap(\.values))
+    }
+
+    /// `self` plus `block` added to each of its consecutive `block.rows`-row blocks (a
+    /// position embedding added to every image of a batch).
+    public func addingToEachBlock(_ block: Matrix) -> Matrix {
+        precondition(block.columns == columns && block.rows > 0 && rows % block.rows == 0, "block does not tile the matrix")
+        var result = values
+        for start in stride(from: 0, to: values.count, by: block.values.count) {
+            for index in block.values.indices { result[start + index] += block.values[index] }
+        }
+        return Matrix(rows: rows, columns: columns, values: result)
+    }
+
     /// The element-wise sum, for residual connections.
     public static func + (lhs: Matrix, rhs: Matrix) -> Matrix {
         precondition(lhs.rows == rhs.rows && lhs.columns == rhs.columns, "matrix shapes differ")

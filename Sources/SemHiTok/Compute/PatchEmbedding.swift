@@ -14,30 +14,45 @@ public struct PatchEmbedding: Sendable {
         self.patchSize = patchSize
     }
 
+    /// The grid of `image`: `floor(height / p)` rows and `floor(width / p)` columns.
+    public func grid(_ image: ImageTensor) -> (rows: Int, columns: Int) {
+        (image.height / patchSize, image.width / patchSize)
+    }
+
     /// One row per patch, `[floor(height / p) * floor(width / p), channels]`, patches in
     /// row-major order. Rows and columns past the last whole patch are not read, as in a
     /// strided convolution.
     public func callAsFunction(_ image: ImageTensor) -> Matrix {
+        self([image])
+    }
+
+    /// The rows of every image of one size, image after image, from one matrix product.
+    public func callAsFunction(_ images: [ImageTensor]) -> Matrix {
         let p = patchSize
-        precondition(image.height >= p && image.width >= p, "PatchEmbedding: image smaller than one patch")
-        let (rows, columns) = (image.height / p, image.width / p)
-        var patches = [Float](repeating: 0, count: rows * columns * 3 * p * p)
-        image.values.withUnsafeBufferPointer { pixels in
-            for gy in 0..<rows {
-                for gx in 0..<columns {
-                    var position = (gy * columns + gx) * 3 * p * p
-                    for channel in 0..<3 {
-                        for py in 0..<p {
-                            let start = (channel * image.height + gy * p + py) * image.width + gx * p
-                            for px in 0..<p {
-                                patches[position] = pixels[start + px]
-                                position += 1
+        let (height, width) = (images[0].height, images[0].width)
+        precondition(height >= p && width >= p, "PatchEmbedding: image smaller than one patch")
+        precondition(images.allSatisfy { $0.height == height && $0.width == width }, "PatchEmbedding: images differ in size")
+        let (rows, columns) = grid(images[0])
+        let patchLength = 3 * p * p
+        var patches = [Float](repeating: 0, count: images.count * rows * columns * patchLength)
+        for (index, image) in images.enumerated() {
+            image.values.withUnsafeBufferPointer { pixels in
+                var position = index * rows * columns * patchLength
+                for gy in 0..<rows {
+                    for gx in 0..<columns {
+                        for channel in 0..<3 {
+                            for py in 0..<p {
+                                let start = (channel * height + gy * p + py) * width + gx * p
+                                for px in 0..<p {
+                                    patches[position] = pixels[start + px]
+                                    position += 1
+                                }
                             }
                         }
                     }
                 }
             }
         }
-        return Gemm.linear(Matrix(rows: rows * columns, columns: 3 * p * p, values: patches), projection)
+        return Gemm.linear(Matrix(rows: images.count * rows * columns, columns: patchLength, values: patches), projection)
     }
 }

@@ -4,6 +4,8 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidResolution(Int, patchSize: Int)
     /// Tokens that do not fill the grid they are said to have.
     case gridMismatch(tokens: Int, rows: Int, columns: Int)
+    /// A semantic index outside `0 ..< K`.
+    case semanticIndexOutOfRange(index: Int32, codebookSize: Int)
     /// A token id at or above `K * m`.
     case tokenOutOfRange(position: Int, token: UInt32, vocabularySize: Int)
 
@@ -13,6 +15,8 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
             "resolution \(size) is smaller than the patch size \(patchSize)"
         case .gridMismatch(let tokens, let rows, let columns):
             "\(tokens) tokens do not fill a \(rows) x \(columns) grid"
+        case .semanticIndexOutOfRange(let index, let size):
+            "semantic index \(index) is outside 0 ..< \(size)"
         case .tokenOutOfRange(let position, let token, let vocabulary):
             "token \(token) at position \(position) is not below the vocabulary size \(vocabulary)"
         }

@@ -19,21 +19,25 @@ struct PixelDecoder: Sendable {
         patchSize = configuration.pixelPatchSize
     }
 
-    /// The image tensor for a grid whose patch `n` has semantic code vector
-    /// `semanticCodes` row `n` and pixel code vector `pixelCodes` row `n`.
-    func callAsFunction(semanticCodes: Matrix, pixelCodes: Matrix, rows: Int, columns: Int) -> ImageTensor {
+    /// The image tensors of `B` grids of one size whose patch `n` (counting through the
+    /// grids in order) has semantic code vector `semanticCodes` row `n` and pixel code
+    /// vector `pixelCodes` row `n`.
+    func callAsFunction(semanticCodes: Matrix, pixelCodes: Matrix, rows: Int, columns: Int) -> [ImageTensor] {
         var input = [Float]()
         input.reserveCapacity(semanticCodes.values.count + pixelCodes.values.count)
-        for n in 0..<(rows * columns) {
+        for n in 0..<semanticCodes.rows {
             input += semanticCodes.row(n)
             input += pixelCodes.row(n)
         }
         let width = semanticCodes.columns + pixelCodes.columns
-        var x = Gemm.linear(Matrix(rows: rows * columns, columns: width, values: input), inputProjection)
-            + PositionInterpolation.resize(positionEmbedding, rows: rows, columns: columns)
-        for block in blocks { x = block(x) }
+        let patchCount = rows * columns
+        var x = Gemm.linear(Matrix(rows: semanticCodes.rows, columns: width, values: input), inputProjection)
+            .addingToEachBlock(PositionInterpolation.resize(positionEmbedding, rows: rows, columns: columns))
+        for block in blocks { x = block(x, sequenceLength: patchCount) }
         let patches = Gemm.linear(norm(x), head)
-        return unpatchify(patches, rows: rows, columns: columns)
+        return (0..<(semanticCodes.rows / patchCount)).map {
+            unpatchify(patches.rows(($0 * patchCount)..<(($0 + 1) * patchCount)), rows: rows, columns: columns)
+        }
     }
 
     /// `image[c, gy P + py, gx P + px] = patches[gy * columns + gx, (py * P + px) * 3 + c]`.

@@ -17,11 +17,11 @@ struct PixelEncoder: Sendable {
         codeProjection = try weights.linear("pixel_encoder.code_proj")
     }
 
-    /// `z_pix [N, d]` of a preprocessed image whose sides are multiples of the pixel patch size.
-    func callAsFunction(_ image: ImageTensor) -> Matrix {
-        let (rows, columns) = (image.height / patchEmbedding.patchSize, image.width / patchEmbedding.patchSize)
-        var x = patchEmbedding(image) + PositionInterpolation.resize(positionEmbedding, rows: rows, columns: columns)
-        for block in blocks { x = block(x) }
+    /// `z_pix [B * N, d]` of `B` preprocessed images of one size, image after image.
+    func callAsFunction(_ images: [ImageTensor]) -> Matrix {
+        let (rows, columns) = patchEmbedding.grid(images[0])
+        var x = patchEmbedding(images).addingToEachBlock(PositionInterpolation.resize(positionEmbedding, rows: rows, columns: columns))
+        for block in blocks { x = block(x, sequenceLength: rows * columns) }
         return Gemm.linear(norm(x), codeProjection)
     }
 }

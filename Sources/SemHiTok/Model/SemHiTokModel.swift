@@ -52,23 +52,39 @@ public final class SemHiTokModel: Sendable {
     /// least SigLIP's patch size `P`; the grid is `floor(resolution / P)` square), into
     /// one token per patch, keeping every stage (Spec/architecture.md section 1).
     public func encode(_ image: RGBImage, resolution: Int? = nil) throws -> ImageEncoding {
+        try encode([image], resolution: resolution)[0]
+    }
+
+    /// Encodes a batch of images as one computation: every image's result is bit for bit
+    /// what `encode` gives it alone (rows never mix; attention stays within an image).
+    public func encode(_ images: [RGBImage], resolution: Int? = nil) throws -> [ImageEncoding] {
+        guard !images.isEmpty else { return [] }
         let size = resolution ?? configuration.imageSize
         let patch = configuration.siglipPatchSize
         guard size >= patch else { throw ModelError.invalidResolution(size, patchSize: patch) }
         let grid = size / patch
-        let pixelValues = try preprocessor(size: size).tensor(for: image)
-        let pixelBranchValues = try preprocessor(size: grid * configuration.pixelPatchSize).tensor(for: image)
+        let n = grid * grid
+        let siglipPreprocessor = try preprocessor(size: size)
+        let pixelPreprocessor = try preprocessor(size: grid * configuration.pixelPatchSize)
+        let pixelValues = try images.map { try siglipPreprocessor.tensor(for: $0) }
+        let pixelBranchValues = try images.map { try pixelPreprocessor.tensor(for: $0) }
 
         let siglipFeatures = tower(pixelValues)
         let projection = Gemm.linear(Activations.tanh(Gemm.linear(siglipFeatures, semanticProjection.0)), semanticProjection.1)
         let semantic = try semanticLookup(projection)
         let pixelProjection = pixelEncoder(pixelBranchValues)
         let pixel = try pixelLookup(pixelProjection, semanticIndices: semantic.indices)
-        return ImageEncoding(
-            gridHeight: grid, gridWidth: grid, pixelValues: pixelValues, pixelBranchValues: pixelBranchValues,
-            siglipFeatures: siglipFeatures, semanticProjection: projection, semantic: semantic,
-            pixelProjection: pixelProjection, pixel: pixel,
-            tokens: tokens(semanticIndices: semantic.indices, pixelIndices: pixel.indices))
+        let tokens = tokens(semanticIndices: semantic.indices, pixelIndices: pixel.indices)
+        return images.indices.map { index in
+            let rows = (index * n)..<((index + 1) * n)
+            return ImageEncoding(
+                gridHeight: grid, gridWidth: grid, pixelValues: pixelValues[index], pixelBranchValues: pixelBranchValues[index],
+                siglipFeatures: siglipFeatures.rows(rows), semanticProjection: projection.rows(rows),
+                semantic: CodeSearchResult(indices: Array(semantic.indices[rows]), scores: Array(semantic.scores[rows])),
+                pixelProjection: pixelProjection.rows(rows),
+                pixel: CodeSearchResult(indices: Array(pixel.indices[rows]), scores: Array(pixel.scores[rows])),
+                tokens: Array(tokens[rows]))
+        }
     }
 
     /// The semantic lookup of `z_sem [N, D_q]` in `C_sem` (Spec/quantization.md).
@@ -89,23 +105,38 @@ public final class SemHiTokModel: Sendable {
 
     /// `F_sem [N, C]`: the semantic decoder's features for a grid of semantic indices.
     public func semanticFeatures(semanticIndices: [Int32], gridHeight: Int, gridWidth: Int) throws -> Matrix {
-        guard semanticIndices.count == gridHeight * gridWidth, gridHeight >= 1, gridWidth >= 1 else {
-            throw ModelError.gridMismatch(tokens: semanticIndices.count, rows: gridHeight, columns: gridWidth)
+        try semanticFeatures(semanticIndices: [semanticIndices], gridHeight: gridHeight, gridWidth: gridWidth)[0]
+    }
+
+    /// `F_sem` of a batch of grids of one size, each bit for bit as computed alone.
+    public func semanticFeatures(semanticIndices batch: [[Int32]], gridHeight: Int, gridWidth: Int) throws -> [Matrix] {
+        guard !batch.isEmpty else { return [] }
+        try checkGrid(batch.map(\.count), gridHeight: gridHeight, gridWidth: gridWidth)
+        if let position = batch.joined().firstIndex(where: { $0 < 0 || Int($0) >= configuration.semanticCodebookSize }) {
+            throw ModelError.semanticIndexOutOfRange(index: batch.joined()[position], codebookSize: configuration.semanticCodebookSize)
         }
-        let codes = rows(of: semanticCodebook, at: semanticIndices.map(Int.init))
-        return semanticDecoder(codes: codes, rows: gridHeight, columns: gridWidth)
+        let codes = rows(of: semanticCodebook, at: batch.joined().map(Int.init))
+        let features = semanticDecoder(codes: codes, rows: gridHeight, columns: gridWidth)
+        let n = gridHeight * gridWidth
+        return batch.indices.map { features.rows(($0 * n)..<(($0 + 1) * n)) }
     }
 
     /// The pixel decoder's output `[3, gridHeight * P_pix, gridWidth * P_pix]` for `tokens`.
     public func decode(tokens: [UInt32], gridHeight: Int, gridWidth: Int) throws -> ImageTensor {
-        guard tokens.count == gridHeight * gridWidth, gridHeight >= 1, gridWidth >= 1 else {
-            throw ModelError.gridMismatch(tokens: tokens.count, rows: gridHeight, columns: gridWidth)
-        }
-        let m = configuration.pixelCodebookSize
+        try decode(tokens: [tokens], gridHeight: gridHeight, gridWidth: gridWidth)[0]
+    }
+
+    /// The pixel decoder's outputs for a batch of token grids of one size, each bit for bit
+    /// as decoded alone.
+    public func decode(tokens batch: [[UInt32]], gridHeight: Int, gridWidth: Int) throws -> [ImageTensor] {
+        guard !batch.isEmpty else { return [] }
+        try checkGrid(batch.map(\.count), gridHeight: gridHeight, gridWidth: gridWidth)
+        let tokens = Array(batch.joined())
         if let position = tokens.firstIndex(where: { Int($0) >= configuration.vocabularySize }) {
-            throw ModelError.tokenOutOfRange(position: position, token: tokens[position],
+            throw ModelError.tokenOutOfRange(position: position % (gridHeight * gridWidth), token: tokens[position],
                                              vocabularySize: configuration.vocabularySize)
         }
+        let m = configuration.pixelCodebookSize
         let semanticCodes = rows(of: semanticCodebook, at: tokens.map { Int($0) / m })
         let pixelCodes = rows(of: pixelCodebook.reshaped(rows: configuration.vocabularySize, columns: configuration.pixelCodeSize),
                               at: tokens.map { Int($0) })
@@ -115,6 +146,16 @@ public final class SemHiTokModel: Sendable {
     /// The reconstruction of `tokens` as 8-bit RGB (Spec/preprocessing.md section 4).
     public func decodeImage(tokens: [UInt32], gridHeight: Int, gridWidth: Int) throws -> RGBImage {
         try Postprocessor.image(from: decode(tokens: tokens, gridHeight: gridHeight, gridWidth: gridWidth))
+    }
+
+    /// Every grid of a batch must be `gridHeight x gridWidth`, at least 1 x 1.
+    private func checkGrid(_ counts: [Int], gridHeight: Int, gridWidth: Int) throws {
+        guard gridHeight >= 1, gridWidth >= 1, gridHeight <= TokenRecord.maximumGridSide, gridWidth <= TokenRecord.maximumGridSide else {
+            throw ModelError.gridMismatch(tokens: counts.first ?? 0, rows: gridHeight, columns: gridWidth)
+        }
+        if let wrong = counts.first(where: { $0 != gridHeight * gridWidth }) {
+            throw ModelError.gridMismatch(tokens: wrong, rows: gridHeight, columns: gridWidth)
+        }
     }
 
     private func preprocessor(size: Int) throws -> Preprocessor {

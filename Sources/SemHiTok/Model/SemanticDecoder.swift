@@ -19,10 +19,12 @@ struct SemanticDecoder: Sendable {
         head2 = try weights.linear("semantic_decoder.head.2")
     }
 
-    /// `F_sem [rows * columns, C]` from the semantic code vectors `C_sem[i]` of a grid.
+    /// `F_sem [B * rows * columns, C]` from the semantic code vectors `C_sem[i]` of `B`
+    /// grids of one size, grid after grid.
     func callAsFunction(codes: Matrix, rows: Int, columns: Int) -> Matrix {
-        var x = Gemm.linear(codes, inputProjection) + PositionInterpolation.resize(positionEmbedding, rows: rows, columns: columns)
-        for block in blocks { x = block(x) }
+        var x = Gemm.linear(codes, inputProjection)
+            .addingToEachBlock(PositionInterpolation.resize(positionEmbedding, rows: rows, columns: columns))
+        for block in blocks { x = block(x, sequenceLength: rows * columns) }
         return Gemm.linear(Activations.tanh(Gemm.linear(norm(x), head0)), head2)
     }
 }

@@ -15,10 +15,11 @@ struct SiglipVisionTower: Sendable {
         let fc2: LinearWeights
         let heads: Int
 
-        func callAsFunction(_ x: Matrix) -> Matrix {
+        /// `x [tokens, C]` through the layer; the rows are images of `sequenceLength` tokens each.
+        func callAsFunction(_ x: Matrix, sequenceLength: Int) -> Matrix {
             let normed = layerNorm1(x)
             let attended = Attention.multiHead(queries: Gemm.linear(normed, query), keys: Gemm.linear(normed, key),
-                                     values: Gemm.linear(normed, value), heads: heads)
+                                               values: Gemm.linear(normed, value), heads: heads, sequenceLength: sequenceLength)
             let afterAttention = x + Gemm.linear(attended, output)
             return afterAttention + Gemm.linear(Activations.geluTanh(Gemm.linear(layerNorm2(afterAttention), fc1)), fc2)
         }
@@ -50,11 +51,11 @@ struct SiglipVisionTower: Sendable {
             ? try weights.layerNorm(tower + ".post_layernorm", epsilon: epsilon) : nil
     }
 
-    /// `F_sig [N, C]` of a preprocessed image whose sides are multiples of the patch size.
-    func callAsFunction(_ image: ImageTensor) -> Matrix {
-        let (rows, columns) = (image.height / patchEmbedding.patchSize, image.width / patchEmbedding.patchSize)
-        var x = patchEmbedding(image) + PositionInterpolation.resize(positionEmbedding, rows: rows, columns: columns)
-        for layer in layers { x = layer(x) }
+    /// `F_sig [B * N, C]` of `B` preprocessed images of one size, image after image.
+    func callAsFunction(_ images: [ImageTensor]) -> Matrix {
+        let (rows, columns) = patchEmbedding.grid(images[0])
+        var x = patchEmbedding(images).addingToEachBlock(PositionInterpolation.resize(positionEmbedding, rows: rows, columns: columns))
+        for layer in layers { x = layer(x, sequenceLength: rows * columns) }
         return postLayerNorm.map { $0(x) } ?? x
     }
 }

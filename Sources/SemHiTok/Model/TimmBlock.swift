@@ -26,12 +26,13 @@ struct TimmBlock: Sendable {
         try (0..<stack.numLayers).map { try TimmBlock(weights, prefix: "\(prefix).blocks.\($0)", stack: stack) }
     }
 
-    /// `x [tokens, C]` through the block.
-    func callAsFunction(_ x: Matrix) -> Matrix {
+    /// `x [tokens, C]` through the block; the rows are images of `sequenceLength` tokens each.
+    func callAsFunction(_ x: Matrix, sequenceLength: Int) -> Matrix {
         let c = x.columns
         let fused = Gemm.linear(norm1(x), qkv)
         let attended = Attention.multiHead(queries: fused.columns(0..<c), keys: fused.columns(c..<(2 * c)),
-                                 values: fused.columns((2 * c)..<(3 * c)), heads: heads)
+                                 values: fused.columns((2 * c)..<(3 * c)), heads: heads,
+                                           sequenceLength: sequenceLength)
         let afterAttention = x + Gemm.linear(attended, proj)
         return afterAttention + Gemm.linear(Activations.gelu(Gemm.linear(norm2(afterAttention), fc1)), fc2)
     }
