@@ -11,7 +11,7 @@ struct CorruptionTests {
         let folder = try TemporaryDirectory()
         var generator = SplitMix64(seed: 21)
         for trial in 0..<3000 {
-            var bytes = damage(original, using: &generator)
+            var bytes = randomlyDamaged(original, using: &generator, fieldEdits: Self.fieldEdits)
             if trial % 2 == 0, bytes.count >= 32 {
                 let headerEnd = 32 + Int(truncatingIfNeeded: bytes.littleEndian(at: 16, as: UInt64.self))
                 if (32...bytes.count).contains(headerEnd) {
@@ -36,7 +36,7 @@ struct CorruptionTests {
         let folder = try TemporaryDirectory()
         var generator = SplitMix64(seed: 22)
         for trial in 0..<3000 {
-            var bytes = damage(originals[trial % 2], using: &generator)
+            var bytes = randomlyDamaged(originals[trial % 2], using: &generator, fieldEdits: Self.fieldEdits)
             if trial % 3 != 0, bytes.count >= 64 {
                 bytes.setLittleEndian(CRC32C.checksum(Array(bytes[16..<64])), at: 12)
             }
@@ -57,26 +57,14 @@ struct CorruptionTests {
         }
     }
 
-    /// One to four random edits: flip a byte, overwrite a little-endian field with an
-    /// extreme value, truncate, or append.
-    private func damage(_ original: [UInt8], using generator: inout SplitMix64) -> [UInt8] {
-        var bytes = original
-        for _ in 0..<(1 + Int(generator.next() % 4)) where !bytes.isEmpty {
-            let position = Int(generator.next() % UInt64(bytes.count))
-            switch generator.next() % 5 {
-            case 0:
-                bytes[position] ^= UInt8(truncatingIfNeeded: generator.next() | 1)
-            case 1 where position + 8 <= bytes.count:
-                let extremes: [UInt64] = [0, 1, 63, 64, 0xFFFF, 1 << 31, 1 << 32, 1 << 62, UInt64(Int64.max), .max, .max - 63]
-                bytes.setLittleEndian(extremes[Int(generator.next() % UInt64(extremes.count))], at: position)
-            case 2 where position + 4 <= bytes.count:
-                bytes.setLittleEndian(UInt32(truncatingIfNeeded: generator.next()), at: position)
-            case 3:
-                bytes.removeLast(bytes.count - position)
-            default:
-                bytes += (0..<(position % 40)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
-            }
-        }
-        return bytes
-    }
+    /// Besides the generic edits: overwrite a little-endian 64-bit field with an extreme
+    /// value, or a 32-bit one with a random value.
+    private static let fieldEdits: [FieldEdit] = [
+        .oneOf([0, 1, 63, 64, 0xFFFF, 1 << 31, 1 << 32, 1 << 62, UInt64(Int64.max), .max, .max - 63] as [UInt64], width: 8) { value in
+            (0..<8).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) }
+        },
+        FieldEdit(width: 4) { bytes, position, generator in
+            bytes.setLittleEndian(UInt32(truncatingIfNeeded: generator.next()), at: position)
+        },
+    ]
 }

@@ -14,7 +14,7 @@ struct PNGCorruptionTests {
         var generator = SplitMix64(seed: 51)
         var decoded = 0
         for trial in 0..<4000 {
-            var bytes = damage(originals[trial % originals.count], using: &generator)
+            var bytes = randomlyDamaged(originals[trial % originals.count], using: &generator, fieldEdits: Self.fieldEdits)
             if trial % 2 == 0 { fixChunkCRCs(&bytes) }
             if let image = try? PNGDecoder.decode(bytes) {
                 #expect(image.pixels.count == image.width * image.height * 3)
@@ -25,29 +25,14 @@ struct PNGCorruptionTests {
         #expect(decoded > 0)
     }
 
-    /// One to four random edits: flip a byte, overwrite a big-endian 32-bit field with an
-    /// extreme or random value, truncate, or insert random bytes.
-    private func damage(_ original: [UInt8], using generator: inout SplitMix64) -> [UInt8] {
-        var bytes = original
-        for _ in 0..<(1 + Int(generator.next() % 4)) where !bytes.isEmpty {
-            let position = Int(generator.next() % UInt64(bytes.count))
-            switch generator.next() % 5 {
-            case 0:
-                bytes[position] ^= UInt8(truncatingIfNeeded: generator.next() | 1)
-            case 1 where position + 4 <= bytes.count:
-                let extremes: [UInt32] = [0, 1, 2, 0x7FFF_FFFF, 0x8000_0000, 0xFFFF_FFFF, 100_000, 65_535]
-                let value = extremes[Int(generator.next() % UInt64(extremes.count))]
-                bytes.replaceSubrange(position..<(position + 4), with: PNGTestFile.bigEndian(value))
-            case 2 where position + 4 <= bytes.count:
-                bytes.replaceSubrange(position..<(position + 4), with: PNGTestFile.bigEndian(UInt32(truncatingIfNeeded: generator.next())))
-            case 3:
-                bytes.removeLast(bytes.count - position)
-            default:
-                bytes.insert(contentsOf: (0..<(1 + position % 16)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }, at: position)
-            }
-        }
-        return bytes
-    }
+    /// Besides the generic edits: overwrite a big-endian 32-bit field with an extreme or a
+    /// random value.
+    private static let fieldEdits: [FieldEdit] = [
+        .oneOf([0, 1, 2, 0x7FFF_FFFF, 0x8000_0000, 0xFFFF_FFFF, 100_000, 65_535] as [UInt32], width: 4, encode: PNGTestFile.bigEndian),
+        FieldEdit(width: 4) { bytes, position, generator in
+            bytes.replaceSubrange(position..<(position + 4), with: PNGTestFile.bigEndian(UInt32(truncatingIfNeeded: generator.next())))
+        },
+    ]
 
     /// Recomputes the CRC of every chunk whose length still fits in the file.
     private func fixChunkCRCs(_ bytes: inout [UInt8]) {
