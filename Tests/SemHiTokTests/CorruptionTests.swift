@@ -13,8 +13,9 @@ struct CorruptionTests {
         for trial in 0..<3000 {
             var bytes = randomlyDamaged(original, using: &generator, fieldEdits: Self.fieldEdits)
             if trial % 2 == 0, bytes.count >= 32 {
-                let headerEnd = 32 + Int(truncatingIfNeeded: bytes.littleEndian(at: 16, as: UInt64.self))
-                if (32...bytes.count).contains(headerEnd) {
+                let headerLength = bytes.littleEndian(at: 16, as: UInt64.self)
+                if headerLength <= UInt64(bytes.count - 32) {
+                    let headerEnd = 32 + Int(headerLength)
                     bytes.setLittleEndian(UInt64(bytes.count), at: 24)
                     bytes.setLittleEndian(CRC32C.checksum(Array(bytes[16..<headerEnd])), at: 12)
                 }
