@@ -5,9 +5,11 @@ public final class LinearWeights: Sendable {
     public let outputs: Int
     /// Input channels.
     public let inputs: Int
+    /// The weight rows as panels, a whole number of `GemmKernel` tiles.
     let packed: PanelMatrix
-    /// `outputs` floats, zero when the layer has no bias.
-    let bias: [Float]
+    /// One vector per panel of `packed`: the bias, zero past `outputs` (and everywhere when
+    /// the layer has none).
+    let bias: [SIMD16<Float>]
 
     /// Packs `weight` (`outputs * inputs` floats, row-major `[outputs, inputs]`) and `bias`
     /// (`outputs` floats, or nil for none).
@@ -15,7 +17,13 @@ public final class LinearWeights: Sendable {
         precondition(weight.count == outputs * inputs && (bias?.count ?? outputs) == outputs, "LinearWeights: wrong sizes")
         self.outputs = outputs
         self.inputs = inputs
-        self.bias = bias ?? [Float](repeating: 0, count: outputs)
-        packed = weight.withUnsafeBufferPointer { PanelMatrix($0, groupCount: 1, rowsPerGroup: outputs, rowLength: inputs) }
+        packed = weight.withUnsafeBufferPointer {
+            PanelMatrix($0, groupCount: 1, rowsPerGroup: outputs, rowLength: inputs, panelMultiple: GemmKernel.panels)
+        }
+        var lanes = [SIMD16<Float>](repeating: SIMD16(), count: packed.panelsPerGroup)
+        for (output, value) in (bias ?? []).enumerated() {
+            lanes[output / PanelMatrix.laneCount][output % PanelMatrix.laneCount] = value
+        }
+        self.bias = lanes
     }
 }

@@ -1,4 +1,4 @@
-/// The innermost loops shared by the GEMM and the cosine codebook search: dot products of
+/// The innermost loops of the cosine codebook search: dot products of
 /// one or four rows of `x` with the 16 rows a `PanelMatrix` panel holds, each lane summing
 /// `x[k] * row[k]` for `k` in order from +0, multiply and add rounded separately
 /// (Spec/quantization.md section 1), so that no build, batch or thread count changes a bit.

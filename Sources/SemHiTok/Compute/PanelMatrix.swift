@@ -19,13 +19,16 @@ final class PanelMatrix: @unchecked Sendable {
     /// `groupCount * panelsPerGroup * rowLength` vectors, 64-byte aligned.
     let panels: UnsafeMutablePointer<Lanes>
 
-    /// Packs `values`, `groupCount * rowsPerGroup` rows of `rowLength` floats, row-major.
-    init(_ values: UnsafeBufferPointer<Float>, groupCount: Int, rowsPerGroup: Int, rowLength: Int) {
+    /// Packs `values`, `groupCount * rowsPerGroup` rows of `rowLength` floats, row-major,
+    /// into a whole multiple of `panelMultiple` panels per group (the GEMM reads panels four
+    /// at a time; zero panels make its last tile whole).
+    init(_ values: UnsafeBufferPointer<Float>, groupCount: Int, rowsPerGroup: Int, rowLength: Int, panelMultiple: Int = 1) {
         precondition(values.count == groupCount * rowsPerGroup * rowLength, "PanelMatrix: wrong number of values")
         self.groupCount = groupCount
         self.rowsPerGroup = rowsPerGroup
         self.rowLength = rowLength
-        panelsPerGroup = (rowsPerGroup + Self.laneCount - 1) / Self.laneCount
+        let panelsNeeded = (rowsPerGroup + Self.laneCount - 1) / Self.laneCount
+        panelsPerGroup = (panelsNeeded + panelMultiple - 1) / panelMultiple * panelMultiple
         let vectorCount = groupCount * panelsPerGroup * rowLength
         panels = UnsafeMutableRawPointer.allocate(byteCount: max(1, vectorCount) * MemoryLayout<Lanes>.stride, alignment: 64)
             .bindMemory(to: Lanes.self, capacity: vectorCount)

@@ -66,8 +66,8 @@ public final class SemHiTokModel: Sendable {
         let n = grid * grid
         let siglipPreprocessor = try preprocessor(size: size)
         let pixelPreprocessor = try preprocessor(size: grid * configuration.pixelPatchSize)
-        let pixelValues = try images.map { try siglipPreprocessor.tensor(for: $0) }
-        let pixelBranchValues = try images.map { try pixelPreprocessor.tensor(for: $0) }
+        let pixelValues = images.map { siglipPreprocessor.tensor(for: $0) }
+        let pixelBranchValues = images.map { pixelPreprocessor.tensor(for: $0) }
 
         let siglipFeatures = tower(pixelValues)
         let projection = Gemm.linear(Activations.tanh(Gemm.linear(siglipFeatures, semanticProjection.0)), semanticProjection.1)

@@ -1,0 +1,89 @@
+/// The operands of one `Gemm` product as raw pointers, shared by the threads that compute
+/// its parts.
+///
+/// `@unchecked Sendable`: `x`, `panels` and `bias` are only read; each part writes its own
+/// rectangle of `y`, disjoint from every other part's; and the caller keeps all four alive
+/// until every part has returned.
+struct GemmProblem: @unchecked Sendable {
+    typealias Lanes = SIMD16<Float>
+
+    /// `[rows, inputs]`, row-major.
+    let x: UnsafePointer<Float>
+    let rows: Int
+    let inputs: Int
+    /// The weights as a `PanelMatrix` of one group: panels of `inputs` vectors, a whole
+    /// number of tiles (`GemmKernel.panels`).
+    let panels: UnsafePointer<Lanes>
+    let outputs: Int
+    /// One vector per panel, zero past `outputs`.
+    let bias: UnsafePointer<Lanes>
+    /// `[rows, outputs]`, row-major; written, never read before it is written.
+    let y: UnsafeMutablePointer<Float>
+
+    /// Tiles of `GemmKernel.lanes` outputs.
+    var tileCount: Int { (outputs + GemmKernel.lanes - 1) / GemmKernel.lanes }
+}
+
+/// The cache blocking of `Gemm` (the GotoBLAS/BLIS loop nest around `GemmKernel`): for a
+/// block of rows and a block of tiles, every block of `k` in turn: the rows' inputs for it
+/// are packed once and every tile runs over them. The packed rows and the block's partial
+/// sums stay in L2 across the blocks of `k`, and a tile's weight panels for one block of
+/// `k` stay in L1 while every row passes over them. The weights were packed at load.
+enum GemmBlocks {
+    // Measured on the benchmark machine (Benchmarks/README.md); neighbouring values (k
+    // blocks of 80 to 128, row blocks of 64 to 256, tile blocks of 4 to 16) are within 3%.
+    /// Values of `k` per block: 4 panels x 96 x 64 bytes = 24 KB of weights, within a 32 KB L1.
+    static let kBlock = 96
+    /// Rows per block: 128 x 96 x 4 bytes = 48 KB of packed rows.
+    static let rowBlock = 128
+    /// Tiles per block: the partial sums of 128 rows x 512 outputs, 256 KB, within L2 with
+    /// the packed rows beside them. Without this block, a product with thousands of outputs
+    /// reloads every partial sum from L3 for each block of `k`, 15% slower.
+    static let tileBlock = 8
+
+    /// Floats of scratch memory `compute` needs: the packed rows and one tile for the edge.
+    static let scratchFloats = rowBlock * kBlock + GemmKernel.lanes
+
+    /// Computes rows `rows` and tiles `tiles` of `problem.y`, all of `k`, the bias added last.
+    @inline(never)
+    static func compute(_ problem: GemmProblem, rows: Range<Int>, tiles: Range<Int>, scratch: UnsafeMutablePointer<Float>) {
+        let (inputs, outputs) = (problem.inputs, problem.outputs)
+        let kBlocks = max(1, (inputs + kBlock - 1) / kBlock)
+        let depthPerBlock = (inputs + kBlocks - 1) / kBlocks
+        let packed = scratch
+        let edge = scratch + rowBlock * kBlock
+        for firstRow in stride(from: rows.lowerBound, to: rows.upperBound, by: rowBlock) {
+            let rowCount = min(rowBlock, rows.upperBound - firstRow)
+            for firstTile in stride(from: tiles.lowerBound, to: tiles.upperBound, by: tileBlock) {
+                for block in 0..<kBlocks {
+                    let firstColumn = block * depthPerBlock
+                    let depth = max(0, min(depthPerBlock, inputs - firstColumn))
+                    GemmPacking.packRows(problem.x, rowStride: inputs, firstRow: firstRow, rowCount: rowCount,
+                                         firstColumn: firstColumn, depth: depth, into: packed)
+                    let resume = block > 0
+                    let bias = block == kBlocks - 1 ? problem.bias : nil
+                    for tile in firstTile..<min(firstTile + tileBlock, tiles.upperBound) {
+                        let panel = problem.panels + tile * GemmKernel.panels * inputs + firstColumn
+                        let tileBias = bias.map { $0 + tile * GemmKernel.panels }
+                        let lanes = min(GemmKernel.lanes, outputs - tile * GemmKernel.lanes)
+                        for row in 0..<rowCount {
+                            let a = packed + row * depth
+                            let c = problem.y + (firstRow + row) * outputs + tile * GemmKernel.lanes
+                            if lanes == GemmKernel.lanes {
+                                GemmKernel.accumulate(depth: depth, a: a, panel: panel, panelStride: inputs, c: c,
+                                                      resume: resume, bias: tileBias)
+                            } else {
+                                // The kernel reads and writes whole tiles; the last one goes
+                                // through `edge` so that nothing past the row is touched.
+                                if resume { edge.update(from: c, count: lanes) }
+                                GemmKernel.accumulate(depth: depth, a: a, panel: panel, panelStride: inputs, c: edge,
+                                                      resume: resume, bias: tileBias)
+                                c.update(from: edge, count: lanes)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
