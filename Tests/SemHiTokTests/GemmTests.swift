@@ -32,7 +32,13 @@ struct GemmTests {
                     for n in 0..<rows {
                         for o in 0..<outputs {
                             var sum: Float = 0
-                            for k in 0..<inputs { sum = sum + x[n * inputs + k] * w[o * inputs + k] }
+                            for k in 0..<inputs {
+                                #if SEMHITOK_FUSED_MULTIPLY_ADD
+                                sum.addProduct(x[n * inputs + k], w[o * inputs + k])
+                                #else
+                                sum = sum + x[n * inputs + k] * w[o * inputs + k]
+                                #endif
+                            }
                             expected.append((sum + (bias?[o] ?? 0)).bitPattern)
                         }
                     }

@@ -61,6 +61,36 @@ struct ModelBatchTests {
         }
     }
 
+    /// A model wide enough (256 tokens of 64 channels, 4 heads) that its matrix products
+    /// and attention are split over threads: one thread and two give the same bits, for a
+    /// batch of four and for one image.
+    @Test func oneThreadAndTwoGiveTheSameBits() throws {
+        var configuration = try #require(ModelConfiguration.named("tiny"))
+        configuration.name = "threads-test"
+        configuration.imageSize = 128
+        configuration.siglip = .init(hiddenSize: 64, numLayers: 1, numHeads: 4)
+        configuration.siglipIntermediateSize = 256
+        configuration.pixelEncoder = .init(hiddenSize: 64, numLayers: 1, numHeads: 4)
+        configuration.pixelDecoder = .init(hiddenSize: 64, numLayers: 1, numHeads: 4)
+        let folder = try TemporaryDirectory()
+        try ModelInitializer.weights(for: configuration, seed: 3).write(to: folder.file("model.shw"))
+        let model = try SemHiTokModel(contentsOf: folder.file("model.shw"))
+        let images = try Self.images()
+        let saved = ComputeThreads.count
+        defer { ComputeThreads.count = saved }
+
+        var runs: [([[[UInt32]]], [[UInt32]])] = []
+        for threads in [1, 2] {
+            ComputeThreads.count = threads
+            let encodings = try model.encode(images)
+            let decoded = try model.decode(tokens: encodings.map(\.tokens), gridHeight: 16, gridWidth: 16)
+            runs.append((encodings.map(Self.bits), decoded.map { $0.values.map(\.bitPattern) }))
+            #expect(Self.bits(try model.encode(images[3])) == Self.bits(encodings[3]))
+        }
+        #expect(runs[0].0 == runs[1].0)
+        #expect(runs[0].1 == runs[1].1)
+    }
+
     @Test func decodingRefusesAGridOfTheWrongSize() throws {
         let model = try SemHiTokModel(contentsOf: Self.model + "/tiny.shw")
         #expect(throws: ModelError.gridMismatch(tokens: 63, rows: 8, columns: 8)) {

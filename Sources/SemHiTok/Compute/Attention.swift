@@ -4,28 +4,44 @@
 public enum Attention {
     /// The attention output `[tokens, channels]` for `heads` heads of `channels / heads`,
     /// where the rows are consecutive sequences of `sequenceLength` tokens (the images of a
-    /// batch) that attend only within themselves.
+    /// batch) that attend only within themselves. The (sequence, head) pairs are shared out
+    /// over `ComputeThreads.count` threads; each is computed whole by one thread, so the
+    /// result does not depend on the thread count.
     public static func multiHead(queries: Matrix, keys: Matrix, values: Matrix, heads: Int, sequenceLength: Int) -> Matrix {
         let (tokens, channels) = (queries.rows, queries.columns)
         precondition(channels % heads == 0 && keys.columns == channels && values.columns == channels)
         precondition(sequenceLength > 0 && tokens % sequenceLength == 0, "Attention: rows are not whole sequences")
         let headSize = channels / heads
         let scale = Float(1 / Double(headSize).squareRoot())
+        let units = (tokens / sequenceLength) * heads
+        let work = units * sequenceLength * sequenceLength * headSize
+        let parts = work < Gemm.threadedWork ? 1 : min(ComputeThreads.count, units)
         var output = [Float](repeating: 0, count: tokens * channels)
-        for sequence in 0..<(tokens / sequenceLength) {
-            let rows = (sequence * sequenceLength)..<((sequence + 1) * sequenceLength)
-            let (q, k, v) = (queries.rows(rows), keys.rows(rows), values.rows(rows))
-            for head in 0..<heads {
-                let columns = (head * headSize)..<((head + 1) * headSize)
-                let mixed = attend(q.columns(columns), k.columns(columns), v.columns(columns), scale: scale)
-                for token in 0..<sequenceLength {
-                    for d in 0..<headSize {
-                        output[(rows.lowerBound + token) * channels + head * headSize + d] = mixed.values[token * headSize + d]
+        output.withUnsafeMutableBufferPointer { buffer in
+            let destination = DisjointRows(base: buffer.baseAddress!)
+            ThreadPool.shared.run(parts: parts) { part, _ in
+                for unit in stride(from: part, to: units, by: parts) {
+                    let (sequence, head) = unit.quotientAndRemainder(dividingBy: heads)
+                    let rows = (sequence * sequenceLength)..<((sequence + 1) * sequenceLength)
+                    let columns = (head * headSize)..<((head + 1) * headSize)
+                    let mixed = attend(queries.rows(rows).columns(columns), keys.rows(rows).columns(columns),
+                                       values.rows(rows).columns(columns), scale: scale)
+                    for token in 0..<sequenceLength {
+                        for d in 0..<headSize {
+                            destination.base[(rows.lowerBound + token) * channels + columns.lowerBound + d] =
+                                mixed.values[token * headSize + d]
+                        }
                     }
                 }
             }
         }
         return Matrix(rows: tokens, columns: channels, values: output)
+    }
+
+    /// The output buffer, shared by the threads of `multiHead`: each (sequence, head) pair
+    /// writes only its own rows and columns, so no element is written twice.
+    private struct DisjointRows: @unchecked Sendable {
+        let base: UnsafeMutablePointer<Float>
     }
 
     /// One head of one sequence: `softmax(q kᵀ scale) v` for `q, k, v [tokens, headSize]`.

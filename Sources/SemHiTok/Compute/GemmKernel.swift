@@ -15,6 +15,14 @@
 /// kernel alone, with `-target-cpu native` and in a default build: 1 x 64 about 28 and 16
 /// GFLOP/s, 3 x 32 about 28 and 14, 6 x 16 about 26 and 10. The 64 outputs are also a
 /// ViT head's size and divide every ViT width but 4304.
+///
+/// Opt-in: built with `-Xswiftc -DSEMHITOK_FUSED_MULTIPLY_ADD` (and a `-target-cpu` with
+/// FMA; without one each fused operation is a slow library call), each step is one fused
+/// multiply-add `fma(x[k], w[k], acc)`, rounded once. The results are still the same for
+/// any blocking, thread count or batch, but they differ in the last bits from a default
+/// build's, so such a build is no longer bit-identical to other machines' (the golden
+/// model cases, checked within a tolerance, still pass). Only matrix products change: the
+/// quantizers' arithmetic is normative and stays unfused (Spec/quantization.md).
 enum GemmKernel {
     typealias Lanes = SIMD16<Float>
 
@@ -41,10 +49,17 @@ enum GemmKernel {
         let (p0, p1, p2, p3) = (panel, panel + panelStride, panel + 2 * panelStride, panel + 3 * panelStride)
         for k in 0..<depth {
             let x = Lanes(repeating: a[k])
+            #if SEMHITOK_FUSED_MULTIPLY_ADD
+            s0.addProduct(x, p0[k])
+            s1.addProduct(x, p1[k])
+            s2.addProduct(x, p2[k])
+            s3.addProduct(x, p3[k])
+            #else
             s0 = s0 + x * p0[k]
             s1 = s1 + x * p1[k]
             s2 = s2 + x * p2[k]
             s3 = s3 + x * p3[k]
+            #endif
         }
         if let bias { (s0, s1, s2, s3) = (s0 + bias[0], s1 + bias[1], s2 + bias[2], s3 + bias[3]) }
         store(s0, c); store(s1, c + 16); store(s2, c + 32); store(s3, c + 48)
