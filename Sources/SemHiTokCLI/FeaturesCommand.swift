@@ -31,11 +31,8 @@ enum FeaturesCommand {
         var rows = 0
         var columns = 0
         for paths in try arguments.batches(of: arguments.positionals) {
-            let encodings = try model.encode(try paths.map { try ImageFile.read($0) })
-            let grid = encodings[0].gridHeight
-            let features = stage == "siglip"
-                ? encodings.map(\.siglipFeatures)
-                : try model.semanticFeatures(semanticIndices: encodings.map(\.semantic.indices), gridHeight: grid, gridWidth: grid)
+            let images = try paths.map { try ImageFile.read($0) }
+            let features = stage == "siglip" ? try model.siglipFeatures(images) : try model.semanticFeatures(images)
             for matrix in features {
                 (rows, columns) = (matrix.rows, matrix.columns)
                 values += matrix.values

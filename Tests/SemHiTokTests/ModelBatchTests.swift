@@ -91,6 +91,20 @@ struct ModelBatchTests {
         #expect(runs[0].1 == runs[1].1)
     }
 
+    /// The feature entry points compute only what they need and give `encode`'s bits.
+    @Test func featuresAloneAreThoseOfTheFullEncoding() throws {
+        let model = try SemHiTokModel(contentsOf: Self.model + "/tiny.shw")
+        let images = try Self.images()
+        let encodings = try model.encode(images)
+        let siglip = try model.siglipFeatures(images)
+        let semantic = try model.semanticFeatures(images)
+        for (index, encoding) in encodings.enumerated() {
+            #expect(siglip[index].values.map(\.bitPattern) == encoding.siglipFeatures.values.map(\.bitPattern))
+            let expected = try model.semanticFeatures(semanticIndices: encoding.semantic.indices, gridHeight: 8, gridWidth: 8)
+            #expect(semantic[index].values.map(\.bitPattern) == expected.values.map(\.bitPattern))
+        }
+    }
+
     @Test func decodingRefusesAGridOfTheWrongSize() throws {
         let model = try SemHiTokModel(contentsOf: Self.model + "/tiny.shw")
         #expect(throws: ModelError.gridMismatch(tokens: 63, rows: 8, columns: 8)) {

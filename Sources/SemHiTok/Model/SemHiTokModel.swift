@@ -59,32 +59,64 @@ public final class SemHiTokModel: Sendable {
     /// what `encode` gives it alone (rows never mix; attention stays within an image).
     public func encode(_ images: [RGBImage], resolution: Int? = nil) throws -> [ImageEncoding] {
         guard !images.isEmpty else { return [] }
-        let size = resolution ?? configuration.imageSize
-        let patch = configuration.siglipPatchSize
-        guard size >= patch else { throw ModelError.invalidResolution(size, patchSize: patch) }
-        let grid = size / patch
-        let n = grid * grid
-        let siglipPreprocessor = try preprocessor(size: size)
+        let semanticSide = try semanticBranch(images, resolution: resolution)
+        let (grid, n, semantic) = (semanticSide.grid, semanticSide.grid * semanticSide.grid, semanticSide.semantic)
         let pixelPreprocessor = try preprocessor(size: grid * configuration.pixelPatchSize)
-        let pixelValues = images.map { siglipPreprocessor.tensor(for: $0) }
         let pixelBranchValues = images.map { pixelPreprocessor.tensor(for: $0) }
-
-        let siglipFeatures = tower(pixelValues)
-        let projection = Gemm.linear(Activations.tanh(Gemm.linear(siglipFeatures, semanticProjection.0)), semanticProjection.1)
-        let semantic = try semanticLookup(projection)
         let pixelProjection = pixelEncoder(pixelBranchValues)
         let pixel = try pixelLookup(pixelProjection, semanticIndices: semantic.indices)
         let tokens = tokens(semanticIndices: semantic.indices, pixelIndices: pixel.indices)
         return images.indices.map { index in
             let rows = (index * n)..<((index + 1) * n)
             return ImageEncoding(
-                gridHeight: grid, gridWidth: grid, pixelValues: pixelValues[index], pixelBranchValues: pixelBranchValues[index],
-                siglipFeatures: siglipFeatures.rows(rows), semanticProjection: projection.rows(rows),
+                gridHeight: grid, gridWidth: grid, pixelValues: semanticSide.pixelValues[index],
+                pixelBranchValues: pixelBranchValues[index], siglipFeatures: semanticSide.siglipFeatures.rows(rows),
+                semanticProjection: semanticSide.projection.rows(rows),
                 semantic: CodeSearchResult(indices: Array(semantic.indices[rows]), scores: Array(semantic.scores[rows])),
                 pixelProjection: pixelProjection.rows(rows),
                 pixel: CodeSearchResult(indices: Array(pixel.indices[rows]), scores: Array(pixel.scores[rows])),
                 tokens: Array(tokens[rows]))
         }
+    }
+
+    /// `F_sig [N, C]` of each image, computing only the SigLIP tower (the features that
+    /// feed the semantic quantizer; bit for bit those of `encode`).
+    public func siglipFeatures(_ images: [RGBImage], resolution: Int? = nil) throws -> [Matrix] {
+        guard !images.isEmpty else { return [] }
+        let (grid, pixelValues) = try siglipInputs(images, resolution: resolution)
+        let features = tower(pixelValues)
+        let n = grid * grid
+        return images.indices.map { features.rows(($0 * n)..<(($0 + 1) * n)) }
+    }
+
+    /// `F_sem [N, C]` of each image: its semantic indices through the semantic decoder,
+    /// without the pixel branch (bit for bit `semanticFeatures` of `encode`'s indices).
+    public func semanticFeatures(_ images: [RGBImage], resolution: Int? = nil) throws -> [Matrix] {
+        guard !images.isEmpty else { return [] }
+        let branch = try semanticBranch(images, resolution: resolution)
+        let n = branch.grid * branch.grid
+        let indices = images.indices.map { Array(branch.semantic.indices[($0 * n)..<(($0 + 1) * n)]) }
+        return try semanticFeatures(semanticIndices: indices, gridHeight: branch.grid, gridWidth: branch.grid)
+    }
+
+    /// The grid and SigLIP's preprocessed inputs at the native or the given resolution.
+    private func siglipInputs(_ images: [RGBImage], resolution: Int?) throws -> (grid: Int, pixelValues: [ImageTensor]) {
+        let size = resolution ?? configuration.imageSize
+        let patch = configuration.siglipPatchSize
+        guard size >= patch else { throw ModelError.invalidResolution(size, patchSize: patch) }
+        let siglipPreprocessor = try preprocessor(size: size)
+        return (size / patch, images.map { siglipPreprocessor.tensor(for: $0) })
+    }
+
+    /// The semantic side of the encoder: SigLIP, the projection and the semantic lookup of
+    /// a batch, rows image after image.
+    private func semanticBranch(_ images: [RGBImage], resolution: Int?) throws
+        -> (grid: Int, pixelValues: [ImageTensor], siglipFeatures: Matrix, projection: Matrix, semantic: CodeSearchResult)
+    {
+        let (grid, pixelValues) = try siglipInputs(images, resolution: resolution)
+        let siglipFeatures = tower(pixelValues)
+        let projection = Gemm.linear(Activations.tanh(Gemm.linear(siglipFeatures, semanticProjection.0)), semanticProjection.1)
+        return (grid, pixelValues, siglipFeatures, projection, try semanticLookup(projection))
     }
 
     /// The semantic lookup of `z_sem [N, D_q]` in `C_sem` (Spec/quantization.md).
