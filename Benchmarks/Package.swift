@@ -9,5 +9,11 @@ let package = Package(
         .executableTarget(
             name: "SemHiTokBenchmarks",
             dependencies: [.product(name: "SemHiTok", package: "SemHiTok")]),
+        .executableTarget(
+            name: "SemHiTokEndToEnd",
+            dependencies: [.product(name: "SemHiTok", package: "SemHiTok")]),
+        .executableTarget(
+            name: "GemmBenchmarks",
+            dependencies: [.product(name: "SemHiTok", package: "SemHiTok")]),
     ]
 )
