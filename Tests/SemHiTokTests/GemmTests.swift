@@ -31,14 +31,7 @@ struct GemmTests {
                 weight.withUnsafeBufferPointer { w in
                     for n in 0..<rows {
                         for o in 0..<outputs {
-                            var sum: Float = 0
-                            for k in 0..<inputs {
-                                #if SEMHITOK_FUSED_MULTIPLY_ADD
-                                sum.addProduct(x[n * inputs + k], w[o * inputs + k])
-                                #else
-                                sum = sum + x[n * inputs + k] * w[o * inputs + k]
-                                #endif
-                            }
+                            let sum = ReferenceArithmetic.productSum(count: inputs, { x[n * inputs + $0] }, { w[o * inputs + $0] })
                             expected.append((sum + (bias?[o] ?? 0)).bitPattern)
                         }
                     }
@@ -134,6 +127,33 @@ struct GemmTests {
         for row in 0..<7 {
             let single = Gemm.linear(Matrix(rows: 1, columns: inputs, values: Array(batch.row(row))), layer)
             #expect(single.values == Array(whole.row(row)))
+        }
+    }
+
+    /// A residual added as each output is finished is the same as adding it afterwards:
+    /// `residual + (Σ + b)`, one rounding, on every edge of a tile.
+    @Test func residualEpilogueAddsAfterTheBias() {
+        var generator = SplitMix64(seed: 36)
+        for (rows, inputs, outputs) in [(1, 5, 1), (3, 97, 70), (130, 200, 64), (9, 40, 4304)] {
+            let product = Case(rows: rows, inputs: inputs, outputs: outputs, generator: &generator)
+            let residual = Matrix(rows: rows, columns: outputs,
+                                  values: (0..<(rows * outputs)).map { _ in generator.float(in: -100...100) })
+            let expected = zip(product.naive, residual.values).map { (Float(bitPattern: $0) + $1).bitPattern }
+            let y = Gemm.linear(product.x, product.layer, adding: residual)
+            #expect(y.values.map(\.bitPattern) == expected, "\(rows) x \(inputs) -> \(outputs)")
+        }
+    }
+
+    /// An activation applied as each output is finished gives, bit for bit, the activation
+    /// of the finished product.
+    @Test(arguments: [Activation.gelu, .geluTanh, .tanh])
+    func activationEpilogueIsTheActivationOfTheProduct(activation: Activation) {
+        var generator = SplitMix64(seed: 37)
+        for (rows, inputs, outputs) in [(1, 5, 1), (3, 97, 70), (130, 200, 64), (9, 40, 300)] {
+            let product = Case(rows: rows, inputs: inputs, outputs: outputs, generator: &generator)
+            let expected = product.naive.map { activation(SIMD16(repeating: Float(bitPattern: $0)))[0].bitPattern }
+            let y = Gemm.linear(product.x, product.layer, then: activation)
+            #expect(y.values.map(\.bitPattern) == expected, "\(rows) x \(inputs) -> \(outputs)")
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SemHiTok
+import TestSupport
 
 /// The pure-Swift elementary functions (Spec/architecture.md section 2.1) against the
 /// platform's double-precision functions, which are far more accurate than float32: every
@@ -79,5 +80,19 @@ struct VectorMathTests {
         let erf = Self.apply(VectorMath.erf, to: inputs)
         #expect(erf[0].bitPattern == Float(0).bitPattern && erf[1].bitPattern == Float(-0.0).bitPattern)
         #expect(erf[2] == 1 && erf[3] == -1 && erf[4].isNaN && erf[5] == 1 && erf[6] == -1)
+    }
+
+    /// The activations of a matrix are the Spec's formulas (section 2.1) on each element,
+    /// over a matrix large enough to be shared out over threads and not a multiple of 16.
+    @Test func matrixActivationsAreTheSpecFormulasOfEachElement() {
+        var generator = SplitMix64(seed: 40)
+        let x = Matrix(rows: 301, columns: 333, values: (0..<(301 * 333)).map { _ in generator.float(in: -6...6) })
+        func lanes(_ f: @escaping (SIMD16<Float>) -> SIMD16<Float>) -> (Float) -> Float { { f(SIMD16(repeating: $0))[0] } }
+        let erf = lanes(VectorMath.erf), tanh = lanes(VectorMath.tanh)
+        let gelu = x.values.map { (0.5 * $0) * (1 + erf($0 * 0.707106769)) }
+        let geluTanh = x.values.map { (0.5 * $0) * (1 + tanh(0.797884583 * ($0 + 0.044715 * (($0 * $0) * $0)))) }
+        #expect(Activation.gelu(x).values.map(\.bitPattern) == gelu.map(\.bitPattern))
+        #expect(Activation.geluTanh(x).values.map(\.bitPattern) == geluTanh.map(\.bitPattern))
+        #expect(Activation.tanh(x).values.map(\.bitPattern) == x.values.map { tanh($0).bitPattern })
     }
 }

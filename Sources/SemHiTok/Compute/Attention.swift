@@ -1,81 +1,194 @@
 /// Multi-head self-attention over `[tokens, channels]` queries, keys and values
 /// (Spec/architecture.md section 2): per head, `softmax(q kᵀ / sqrt(head size)) v`, the
 /// heads concatenated by columns. The projections around it belong to the caller.
+///
+/// Each (sequence, head) pair is computed whole by one thread in that thread's scratch
+/// memory: its keys and values are packed straight into `GemmKernel` panels, the scores
+/// `q kᵀ` are one product, the softmax is taken in place, and `weights v` is a second
+/// product whose rows are copied to the head's columns of the output. Nothing is allocated
+/// per pair, and the result does not depend on the thread count.
 public enum Attention {
     /// The attention output `[tokens, channels]` for `heads` heads of `channels / heads`,
     /// where the rows are consecutive sequences of `sequenceLength` tokens (the images of a
-    /// batch) that attend only within themselves. The (sequence, head) pairs are shared out
-    /// over `ComputeThreads.count` threads; each is computed whole by one thread, so the
-    /// result does not depend on the thread count.
+    /// batch) that attend only within themselves.
     public static func multiHead(queries: Matrix, keys: Matrix, values: Matrix, heads: Int, sequenceLength: Int) -> Matrix {
-        let (tokens, channels) = (queries.rows, queries.columns)
-        precondition(channels % heads == 0 && keys.columns == channels && values.columns == channels)
+        precondition(keys.rows == queries.rows && values.rows == queries.rows, "Attention: inputs differ in rows")
+        precondition(keys.columns == queries.columns && values.columns == queries.columns, "Attention: inputs differ in width")
+        guard queries.values.count > 0 else { return queries }
+        return queries.values.withUnsafeBufferPointer { q in
+            keys.values.withUnsafeBufferPointer { k in
+                values.values.withUnsafeBufferPointer { v in
+                    multiHead(Inputs(queries: SharedFloats(q), keys: SharedFloats(k), values: SharedFloats(v),
+                                     rowStride: queries.columns),
+                              tokens: queries.rows, channels: queries.columns, heads: heads, sequenceLength: sequenceLength)
+                }
+            }
+        }
+    }
+
+    /// `multiHead(queries:keys:values:heads:sequenceLength:)` with the queries, keys and values
+    /// side by side in the columns of one `[tokens, 3 channels]` matrix (a fused qkv projection).
+    public static func multiHead(queriesKeysValues qkv: Matrix, heads: Int, sequenceLength: Int) -> Matrix {
+        precondition(qkv.columns % 3 == 0, "Attention: \(qkv.columns) columns are not queries, keys and values")
+        let channels = qkv.columns / 3
+        guard qkv.values.count > 0 else { return Matrix(rows: qkv.rows, columns: channels) }
+        return qkv.values.withUnsafeBufferPointer { buffer in
+            let base = SharedFloats(buffer)
+            return multiHead(Inputs(queries: base, keys: base.advanced(by: channels), values: base.advanced(by: 2 * channels),
+                                    rowStride: qkv.columns),
+                             tokens: qkv.rows, channels: channels, heads: heads, sequenceLength: sequenceLength)
+        }
+    }
+
+    /// Where the queries, keys and values are: element `(token, c)` of each at
+    /// `token * rowStride + c` from its base.
+    private struct Inputs: Sendable {
+        let queries: SharedFloats
+        let keys: SharedFloats
+        let values: SharedFloats
+        let rowStride: Int
+    }
+
+    private static func multiHead(_ inputs: Inputs, tokens: Int, channels: Int, heads: Int, sequenceLength: Int) -> Matrix {
+        precondition(heads > 0 && channels % heads == 0, "Attention: \(channels) channels for \(heads) heads")
         precondition(sequenceLength > 0 && tokens % sequenceLength == 0, "Attention: rows are not whole sequences")
-        let headSize = channels / heads
-        let scale = Float(1 / Double(headSize).squareRoot())
+        let layout = HeadLayout(length: sequenceLength, headSize: channels / heads)
         let units = (tokens / sequenceLength) * heads
-        let work = units * sequenceLength * sequenceLength * headSize
+        let work = units * sequenceLength * sequenceLength * layout.headSize
         let parts = work < Gemm.threadedWork ? 1 : min(ComputeThreads.count, units)
-        var output = [Float](repeating: 0, count: tokens * channels)
-        output.withUnsafeMutableBufferPointer { buffer in
-            let destination = DisjointRows(base: buffer.baseAddress!)
-            ThreadPool.shared.run(parts: parts) { part, _ in
+        let values = [Float](unsafeUninitializedCapacity: tokens * channels) { buffer, count in
+            let output = SharedFloats(buffer)
+            ThreadPool.shared.run(parts: parts) { part, scratch in
+                let memory = scratch.floats(layout.scratchFloats)
                 for unit in stride(from: part, to: units, by: parts) {
                     let (sequence, head) = unit.quotientAndRemainder(dividingBy: heads)
-                    let rows = (sequence * sequenceLength)..<((sequence + 1) * sequenceLength)
-                    let columns = (head * headSize)..<((head + 1) * headSize)
-                    let mixed = attend(queries.rows(rows).columns(columns), keys.rows(rows).columns(columns),
-                                       values.rows(rows).columns(columns), scale: scale)
+                    let offset = sequence * sequenceLength * inputs.rowStride + head * layout.headSize
+                    let mixed = attend(queries: inputs.queries.base + offset, keys: inputs.keys.base + offset,
+                                       values: inputs.values.base + offset, rowStride: inputs.rowStride,
+                                       layout: layout, scratch: memory)
+                    let destination = output.base + sequence * sequenceLength * channels + head * layout.headSize
                     for token in 0..<sequenceLength {
-                        for d in 0..<headSize {
-                            destination.base[(rows.lowerBound + token) * channels + columns.lowerBound + d] =
-                                mixed.values[token * headSize + d]
-                        }
+                        (destination + token * channels).update(from: mixed + token * layout.headSize, count: layout.headSize)
                     }
                 }
             }
+            count = tokens * channels
         }
-        return Matrix(rows: tokens, columns: channels, values: output)
+        return Matrix(rows: tokens, columns: channels, values: values)
     }
 
-    /// The output buffer, shared by the threads of `multiHead`: each (sequence, head) pair
-    /// writes only its own rows and columns, so no element is written twice.
-    private struct DisjointRows: @unchecked Sendable {
-        let base: UnsafeMutablePointer<Float>
+    /// The scratch memory of one (sequence, head) pair, in floats from a 64-byte-aligned base;
+    /// every region starts on a multiple of 16 floats, so the panels in it are aligned.
+    private struct HeadLayout {
+        let length: Int
+        let headSize: Int
+        /// `GemmKernel` panels of the keys (the outputs of `q kᵀ`, one lane per key) and of
+        /// the values (the outputs of `weights v`, one lane per channel of the head).
+        let keyPanels: Int
+        let valuePanels: Int
+        let gemm = 0
+        let keys: Int
+        let values: Int
+        let queries: Int
+        let scores: Int
+        let mixed: Int
+        let zeroBias: Int
+        let scratchFloats: Int
+
+        init(length: Int, headSize: Int) {
+            func wholePanels(_ count: Int) -> Int {
+                let panels = (count + 15) / 16
+                return (panels + GemmKernel.panels - 1) / GemmKernel.panels * GemmKernel.panels
+            }
+            func aligned(_ count: Int) -> Int { (count + 15) / 16 * 16 }
+            self.length = length
+            self.headSize = headSize
+            keyPanels = wholePanels(length)
+            valuePanels = wholePanels(headSize)
+            keys = aligned(GemmBlocks.scratchFloats)
+            values = keys + keyPanels * 16 * headSize
+            queries = values + valuePanels * 16 * length
+            scores = queries + aligned(length * headSize)
+            mixed = scores + aligned(length * length)
+            zeroBias = mixed + aligned(length * headSize)
+            scratchFloats = zeroBias + 16 * max(keyPanels, valuePanels)
+        }
     }
 
-    /// One head of one sequence: `softmax(q kᵀ scale) v` for `q, k, v [tokens, headSize]`.
-    static func attend(_ q: Matrix, _ k: Matrix, _ v: Matrix, scale: Float) -> Matrix {
-        let scores = Gemm.linear(q, LinearWeights(weight: k.values, bias: nil, outputs: k.rows, inputs: k.columns))
-        let weights = softmaxRows(scores, scale: scale)
-        let vT = v.transposed()
-        return Gemm.linear(weights, LinearWeights(weight: vT.values, bias: nil, outputs: vT.rows, inputs: vT.columns))
-    }
+    /// One head of one sequence: `softmax(q kᵀ scale) v` for `q, k, v [length, headSize]`
+    /// (rows `rowStride` apart), computed in `scratch`; returns the `[length, headSize]`
+    /// result, which lives in `scratch`.
+    private static func attend(queries: UnsafePointer<Float>, keys: UnsafePointer<Float>, values: UnsafePointer<Float>,
+                               rowStride: Int, layout: HeadLayout, scratch: UnsafeMutablePointer<Float>) -> UnsafePointer<Float> {
+        let (length, headSize) = (layout.length, layout.headSize)
+        let keyPanels = scratch + layout.keys
+        let valuePanels = scratch + layout.values
+        let packedQueries = scratch + layout.queries
+        let scores = scratch + layout.scores
+        let mixed = scratch + layout.mixed
+        let zeroBias = scratch + layout.zeroBias
 
-    /// `softmax(scale * row)` of every row, in float32 (Spec/architecture.md section 2.1):
-    /// `v = scale * s`, `e = exp(v - max v)`, the sum of `e` taken as 16 running sums (lane
-    /// `l` adds the elements `l, l + 16, ...` in order) then added lane 0 to 15, and `e / sum`.
-    static func softmaxRows(_ scores: Matrix, scale: Float) -> Matrix {
-        let columns = scores.columns
-        var output = [Float](repeating: 0, count: scores.values.count)
-        var exponentials = [SIMD16<Float>](repeating: SIMD16(), count: (columns + 15) / 16)
-        scores.values.withUnsafeBufferPointer { input in
-            for row in 0..<scores.rows {
-                let values = input.baseAddress! + row * columns
-                var largest = -Float.infinity
-                for c in 0..<columns { largest = max(largest, values[c] * scale) }
-                var sums = SIMD16<Float>()
-                for group in exponentials.indices {
-                    var lanes = SIMD16<Float>(repeating: -.infinity)
-                    for lane in 0..<min(16, columns - group * 16) { lanes[lane] = values[group * 16 + lane] * scale }
-                    exponentials[group] = VectorMath.exp(lanes - largest)
-                    sums += exponentials[group]
-                }
-                var total: Float = 0
-                for lane in 0..<16 { total += sums[lane] }
-                for c in 0..<columns { output[row * columns + c] = exponentials[c / 16][c % 16] / total }
+        // Keys: panel p holds, for each channel k, keys 16 p ..< 16 p + 16 as lanes.
+        keyPanels.initialize(repeating: 0, count: layout.keyPanels * 16 * headSize)
+        for token in 0..<length {
+            let (panel, lane) = token.quotientAndRemainder(dividingBy: 16)
+            let row = keys + token * rowStride
+            for k in 0..<headSize { keyPanels[(panel * headSize + k) * 16 + lane] = row[k] }
+        }
+        // Values: panel p holds, for each key token, channels 16 p ..< 16 p + 16 as lanes.
+        valuePanels.initialize(repeating: 0, count: layout.valuePanels * 16 * length)
+        for panel in 0..<((headSize + 15) / 16) {
+            let width = min(16, headSize - panel * 16)
+            for token in 0..<length {
+                (valuePanels + (panel * length + token) * 16).update(from: values + token * rowStride + panel * 16, count: width)
             }
         }
-        return Matrix(rows: scores.rows, columns: columns, values: output)
+        for token in 0..<length {
+            (packedQueries + token * headSize).update(from: queries + token * rowStride, count: headSize)
+        }
+        zeroBias.initialize(repeating: 0, count: 16 * max(layout.keyPanels, layout.valuePanels))
+
+        let bias = UnsafeRawPointer(zeroBias).assumingMemoryBound(to: SIMD16<Float>.self)
+        let gemmScratch = scratch + layout.gemm
+        let scoreProblem = GemmProblem(x: packedQueries, rows: length, inputs: headSize,
+                                       panels: UnsafeRawPointer(keyPanels).assumingMemoryBound(to: SIMD16<Float>.self),
+                                       outputs: length, bias: bias, y: scores)
+        GemmBlocks.compute(scoreProblem, rows: 0..<length, tiles: 0..<scoreProblem.tileCount, scratch: gemmScratch)
+        let scale = Float(1 / Double(headSize).squareRoot())
+        for row in 0..<length { softmax(scores + row * length, count: length, scale: scale) }
+        let mixProblem = GemmProblem(x: scores, rows: length, inputs: length,
+                                     panels: UnsafeRawPointer(valuePanels).assumingMemoryBound(to: SIMD16<Float>.self),
+                                     outputs: headSize, bias: bias, y: mixed)
+        GemmBlocks.compute(mixProblem, rows: 0..<length, tiles: 0..<mixProblem.tileCount, scratch: gemmScratch)
+        return UnsafePointer(mixed)
+    }
+
+    /// `softmax(scale * row)` of one row of `count` scores, in place, in float32
+    /// (Spec/architecture.md section 2.1): `v = scale * s`, `e = exp(v - max v)`, the sum of
+    /// `e` taken as 16 running sums (lane `l` adds the elements `l, l + 16, ...` in order)
+    /// then added lane 0 to 15, and `e / sum`.
+    static func softmax(_ row: UnsafeMutablePointer<Float>, count: Int, scale: Float) {
+        var largest = -Float.infinity
+        for c in 0..<count { largest = max(largest, row[c] * scale) }
+        var sums = SIMD16<Float>()
+        for start in stride(from: 0, to: count, by: 16) {
+            let width = min(16, count - start)
+            var lanes = SIMD16<Float>(repeating: -.infinity)
+            if width == 16 {
+                lanes = UnsafeRawPointer(row + start).loadUnaligned(as: SIMD16<Float>.self) * scale
+            } else {
+                for lane in 0..<width { lanes[lane] = row[start + lane] * scale }
+            }
+            let e = VectorMath.exp(lanes - largest)
+            sums += e
+            if width == 16 {
+                UnsafeMutableRawPointer(row + start).storeBytes(of: e, as: SIMD16<Float>.self)
+            } else {
+                for lane in 0..<width { row[start + lane] = e[lane] }
+            }
+        }
+        var total: Float = 0
+        for lane in 0..<16 { total += sums[lane] }
+        for c in 0..<count { row[c] = row[c] / total }
     }
 }

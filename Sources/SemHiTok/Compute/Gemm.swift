@@ -16,8 +16,23 @@ public enum Gemm {
         linear(x, layer, threads: ComputeThreads.count)
     }
 
-    /// `linear(_:_:)` on at most `threads` threads (tests compare thread counts).
-    static func linear(_ x: Matrix, _ layer: LinearWeights, threads: Int) -> Matrix {
+    /// `residual + (x Wᵀ + b)`, a residual connection, with the addition done as each output
+    /// is finished; `residual` is `[rows, outputs]`.
+    public static func linear(_ x: Matrix, _ layer: LinearWeights, adding residual: Matrix) -> Matrix {
+        precondition(residual.rows == x.rows && residual.columns == layer.outputs, "Gemm.linear: residual of the wrong shape")
+        return residual.values.withUnsafeBufferPointer { residual in
+            linear(x, layer, threads: ComputeThreads.count, epilogue: residual.baseAddress.map { .adding($0) } ?? .none)
+        }
+    }
+
+    /// `activation(x Wᵀ + b)`, the activation applied as each output is finished.
+    public static func linear(_ x: Matrix, _ layer: LinearWeights, then activation: Activation) -> Matrix {
+        linear(x, layer, threads: ComputeThreads.count, epilogue: .activation(activation))
+    }
+
+    /// `linear(_:_:)` on at most `threads` threads (tests compare thread counts), each
+    /// output finished by `epilogue`.
+    static func linear(_ x: Matrix, _ layer: LinearWeights, threads: Int, epilogue: GemmEpilogue = .none) -> Matrix {
         precondition(x.columns == layer.inputs, "Gemm.linear: \(x.columns) columns for \(layer.inputs) inputs")
         let (rows, outputs) = (x.rows, layer.outputs)
         guard rows > 0, outputs > 0 else { return Matrix(rows: rows, columns: outputs) }
@@ -28,7 +43,7 @@ public enum Gemm {
                     withExtendedLifetime(layer) {
                         multiply(GemmProblem(x: input.baseAddress!, rows: rows, inputs: layer.inputs,
                                              panels: layer.packed.panels, outputs: outputs, bias: bias.baseAddress!,
-                                             y: result.baseAddress!),
+                                             y: result.baseAddress!, epilogue: epilogue),
                                  threads: threads)
                     }
                 }

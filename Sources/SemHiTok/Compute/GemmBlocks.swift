@@ -19,6 +19,8 @@ struct GemmProblem: @unchecked Sendable {
     let bias: UnsafePointer<Lanes>
     /// `[rows, outputs]`, row-major; written, never read before it is written.
     let y: UnsafeMutablePointer<Float>
+    /// Applied to each output once its sum and bias are complete.
+    var epilogue: GemmEpilogue = .none
 
     /// Tiles of `GemmKernel.lanes` outputs.
     var tileCount: Int { (outputs + GemmKernel.lanes - 1) / GemmKernel.lanes }
@@ -69,17 +71,16 @@ enum GemmBlocks {
                         for row in 0..<rowCount {
                             let a = packed + row * depth
                             let c = problem.y + (firstRow + row) * outputs + tile * GemmKernel.lanes
-                            if lanes == GemmKernel.lanes {
-                                GemmKernel.accumulate(depth: depth, a: a, panel: panel, panelStride: inputs, c: c,
-                                                      resume: resume, bias: tileBias)
-                            } else {
-                                // The kernel reads and writes whole tiles; the last one goes
-                                // through `edge` so that nothing past the row is touched.
-                                if resume { edge.update(from: c, count: lanes) }
-                                GemmKernel.accumulate(depth: depth, a: a, panel: panel, panelStride: inputs, c: edge,
-                                                      resume: resume, bias: tileBias)
-                                c.update(from: edge, count: lanes)
+                            // The kernel reads and writes whole tiles; the last one goes through
+                            // `edge` so that nothing past the row is touched.
+                            let target = lanes == GemmKernel.lanes ? c : edge
+                            if resume && target == edge { edge.update(from: c, count: lanes) }
+                            GemmKernel.accumulate(depth: depth, a: a, panel: panel, panelStride: inputs, c: target,
+                                                  resume: resume, bias: tileBias)
+                            if tileBias != nil {
+                                problem.epilogue.apply(to: target, count: lanes, at: c - problem.y)
                             }
+                            if target == edge { c.update(from: edge, count: lanes) }
                         }
                     }
                 }

@@ -26,16 +26,6 @@ public struct Matrix: Equatable, Sendable {
         values[(row * columns)..<((row + 1) * columns)]
     }
 
-    /// Columns `range` of every row, as a new matrix (one attention head's slice).
-    public func columns(_ range: Range<Int>) -> Matrix {
-        var result = [Float]()
-        result.reserveCapacity(rows * range.count)
-        for row in 0..<rows {
-            result.append(contentsOf: values[(row * columns + range.lowerBound)..<(row * columns + range.upperBound)])
-        }
-        return Matrix(rows: rows, columns: range.count, values: result)
-    }
-
     /// The same values viewed as `rows x columns`, which must hold as many.
     public func reshaped(rows: Int, columns: Int) -> Matrix {
         Matrix(rows: rows, columns: columns, values: values)
@@ -62,22 +52,5 @@ public struct Matrix: Equatable, Sendable {
             for index in block.values.indices { result[start + index] += block.values[index] }
         }
         return Matrix(rows: rows, columns: columns, values: result)
-    }
-
-    /// The element-wise sum, for residual connections.
-    public static func + (lhs: Matrix, rhs: Matrix) -> Matrix {
-        precondition(lhs.rows == rhs.rows && lhs.columns == rhs.columns, "matrix shapes differ")
-        return Matrix(rows: lhs.rows, columns: lhs.columns, values: zip(lhs.values, rhs.values).map { $0 + $1 })
-    }
-
-    /// The transpose.
-    public func transposed() -> Matrix {
-        var result = [Float](repeating: 0, count: values.count)
-        for row in 0..<rows {
-            for column in 0..<columns {
-                result[column * rows + row] = values[row * columns + column]
-            }
-        }
-        return Matrix(rows: columns, columns: rows, values: result)
     }
 }

@@ -17,7 +17,7 @@ enum VectorMath {
     /// degree 7, scaled by `2^n` in two steps so that results in the subnormal range are
     /// rounded once. Below -104 gives +0, above 89 gives +infinity.
     static func exp(_ x: Lanes) -> Lanes {
-        let clamped = x.clamped(lowerBound: Lanes(repeating: -104), upperBound: Lanes(repeating: 89))
+        let clamped = clamp(x, -104, 89)
         let (n, r) = reduce(clamped)
         var p = Lanes(repeating: inverseFactorials[5])
         for k in stride(from: 4, through: 0, by: -1) { p = p * r + Lanes(repeating: inverseFactorials[k]) }
@@ -30,7 +30,7 @@ enum VectorMath {
     /// `2|x| = n ln 2 + r`, `e = 2^n q + (2^n - 1)` with `q = e^r - 1` by its Taylor
     /// polynomial of degree 8. `|x|` is first clamped to 10, where tanh rounds to 1.
     static func tanh(_ x: Lanes) -> Lanes {
-        let doubled = 2 * magnitude(x).clamped(lowerBound: Lanes(repeating: 0), upperBound: Lanes(repeating: 10))
+        let doubled = 2 * clamp(magnitude(x), 0, 10)
         let (n, r) = reduce(doubled)
         var q = Lanes(repeating: inverseFactorials[6])
         for k in stride(from: 5, through: 0, by: -1) { q = q * r + Lanes(repeating: inverseFactorials[k]) }
@@ -61,7 +61,7 @@ enum VectorMath {
         for k in stride(from: 7, through: 0, by: -1) { small = small * squared + Lanes(repeating: erfSmall[k]) }
         small = small * a
 
-        let clamped = a.clamped(lowerBound: Lanes(repeating: 0.75), upperBound: Lanes(repeating: 4))
+        let clamped = clamp(a, 0.75, 4)
         let s = (clamped - 2.375) * 0.615384638  // 0x3F1D89D9, 1 / 1.625 rounded
         var g = Lanes(repeating: erfLarge[12])
         for k in stride(from: 11, through: 0, by: -1) { g = g * s + Lanes(repeating: erfLarge[k]) }
@@ -84,6 +84,15 @@ enum VectorMath {
     @inline(__always)
     private static func powerOfTwo(_ n: SIMD16<Int32>) -> Lanes {
         unsafeBitCast((n &+ 127) &<< 23, to: Lanes.self)
+    }
+
+    /// `x` limited to `[low, high]`, NaN kept. Comparisons and blends rather than the
+    /// standard library's `clamped(lowerBound:upperBound:)`, which checks its bounds and
+    /// runs lane by lane.
+    @inline(__always)
+    private static func clamp(_ x: Lanes, _ low: Float, _ high: Float) -> Lanes {
+        let low = Lanes(repeating: low), high = Lanes(repeating: high)
+        return x.replacing(with: low, where: x .< low).replacing(with: high, where: x .> high)
     }
 
     @inline(__always)

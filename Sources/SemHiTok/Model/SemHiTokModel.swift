@@ -115,7 +115,7 @@ public final class SemHiTokModel: Sendable {
     {
         let (grid, pixelValues) = try siglipInputs(images, resolution: resolution)
         let siglipFeatures = tower(pixelValues)
-        let projection = Gemm.linear(Activations.tanh(Gemm.linear(siglipFeatures, semanticProjection.0)), semanticProjection.1)
+        let projection = Gemm.linear(Gemm.linear(siglipFeatures, semanticProjection.0, then: .tanh), semanticProjection.1)
         return (grid, pixelValues, siglipFeatures, projection, try semanticLookup(projection))
     }
 

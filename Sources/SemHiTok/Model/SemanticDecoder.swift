@@ -25,6 +25,6 @@ struct SemanticDecoder: Sendable {
         var x = Gemm.linear(codes, inputProjection)
             .addingToEachBlock(PositionInterpolation.resize(positionEmbedding, rows: rows, columns: columns))
         for block in blocks { x = block(x, sequenceLength: rows * columns) }
-        return Gemm.linear(Activations.tanh(Gemm.linear(norm(x), head0)), head2)
+        return Gemm.linear(Gemm.linear(norm(x), head0, then: .tanh), head2)
     }
 }

@@ -20,8 +20,8 @@ struct SiglipVisionTower: Sendable {
             let normed = layerNorm1(x)
             let attended = Attention.multiHead(queries: Gemm.linear(normed, query), keys: Gemm.linear(normed, key),
                                                values: Gemm.linear(normed, value), heads: heads, sequenceLength: sequenceLength)
-            let afterAttention = x + Gemm.linear(attended, output)
-            return afterAttention + Gemm.linear(Activations.geluTanh(Gemm.linear(layerNorm2(afterAttention), fc1)), fc2)
+            let afterAttention = Gemm.linear(attended, output, adding: x)
+            return Gemm.linear(Gemm.linear(layerNorm2(afterAttention), fc1, then: .geluTanh), fc2, adding: afterAttention)
         }
     }
 

@@ -28,12 +28,9 @@ struct TimmBlock: Sendable {
 
     /// `x [tokens, C]` through the block; the rows are images of `sequenceLength` tokens each.
     func callAsFunction(_ x: Matrix, sequenceLength: Int) -> Matrix {
-        let c = x.columns
-        let fused = Gemm.linear(norm1(x), qkv)
-        let attended = Attention.multiHead(queries: fused.columns(0..<c), keys: fused.columns(c..<(2 * c)),
-                                 values: fused.columns((2 * c)..<(3 * c)), heads: heads,
+        let attended = Attention.multiHead(queriesKeysValues: Gemm.linear(norm1(x), qkv), heads: heads,
                                            sequenceLength: sequenceLength)
-        let afterAttention = x + Gemm.linear(attended, proj)
-        return afterAttention + Gemm.linear(Activations.gelu(Gemm.linear(norm2(afterAttention), fc1)), fc2)
+        let afterAttention = Gemm.linear(attended, proj, adding: x)
+        return Gemm.linear(Gemm.linear(norm2(afterAttention), fc1, then: .gelu), fc2, adding: afterAttention)
     }
 }
