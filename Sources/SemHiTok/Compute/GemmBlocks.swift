@@ -36,51 +36,68 @@ enum GemmBlocks {
     // blocks of 80 to 128, row blocks of 64 to 256, tile blocks of 4 to 16) are within 3%.
     /// Values of `k` per block: 4 panels x 96 x 64 bytes = 24 KB of weights, within a 32 KB L1.
     static let kBlock = 96
-    /// Rows per block: 128 x 96 x 4 bytes = 48 KB of packed rows.
-    static let rowBlock = 128
-    /// Tiles per block: the partial sums of 128 rows x 512 outputs, 256 KB, within L2 with
+    /// Rows per block: 120 x 96 x 4 bytes = 45 KB of packed rows (a multiple of every
+    /// kernel's `blockRows`).
+    static let rowBlock = 120
+    /// Tiles per block: the partial sums of 120 rows x 512 outputs, 240 KB, within L2 with
     /// the packed rows beside them. Without this block, a product with thousands of outputs
     /// reloads every partial sum from L3 for each block of `k`, 15% slower.
     static let tileBlock = 8
 
-    /// Floats of scratch memory `compute` needs: the packed rows and one tile for the edge.
-    static let scratchFloats = rowBlock * kBlock + GemmKernel.lanes
+    /// Floats of scratch memory `compute` needs: the packed rows and one register block for
+    /// the edges.
+    static let scratchFloats = rowBlock * kBlock + GemmKernel.blockRows * GemmKernel.blockLanes
 
     /// Computes rows `rows` and tiles `tiles` of `problem.y`, all of `k`, the bias added last.
     @inline(never)
     static func compute(_ problem: GemmProblem, rows: Range<Int>, tiles: Range<Int>, scratch: UnsafeMutablePointer<Float>) {
         let (inputs, outputs) = (problem.inputs, problem.outputs)
+        let (blockRows, blockLanes) = (GemmKernel.blockRows, GemmKernel.blockLanes)
         let kBlocks = max(1, (inputs + kBlock - 1) / kBlock)
         let depthPerBlock = (inputs + kBlocks - 1) / kBlocks
         let packed = scratch
         let edge = scratch + rowBlock * kBlock
         for firstRow in stride(from: rows.lowerBound, to: rows.upperBound, by: rowBlock) {
             let rowCount = min(rowBlock, rows.upperBound - firstRow)
+            let paddedRows = (rowCount + blockRows - 1) / blockRows * blockRows
             for firstTile in stride(from: tiles.lowerBound, to: tiles.upperBound, by: tileBlock) {
                 for block in 0..<kBlocks {
                     let firstColumn = block * depthPerBlock
                     let depth = max(0, min(depthPerBlock, inputs - firstColumn))
                     GemmPacking.packRows(problem.x, rowStride: inputs, firstRow: firstRow, rowCount: rowCount,
                                          firstColumn: firstColumn, depth: depth, into: packed)
+                    // The last register block's missing rows read zeros; their sums are dropped.
+                    (packed + rowCount * depth).initialize(repeating: 0, count: (paddedRows - rowCount) * depth)
                     let resume = block > 0
-                    let bias = block == kBlocks - 1 ? problem.bias : nil
-                    for tile in firstTile..<min(firstTile + tileBlock, tiles.upperBound) {
-                        let panel = problem.panels + tile * GemmKernel.panels * inputs + firstColumn
-                        let tileBias = bias.map { $0 + tile * GemmKernel.panels }
-                        let lanes = min(GemmKernel.lanes, outputs - tile * GemmKernel.lanes)
-                        for row in 0..<rowCount {
-                            let a = packed + row * depth
-                            let c = problem.y + (firstRow + row) * outputs + tile * GemmKernel.lanes
-                            // The kernel reads and writes whole tiles; the last one goes through
-                            // `edge` so that nothing past the row is touched.
-                            let target = lanes == GemmKernel.lanes ? c : edge
-                            if resume && target == edge { edge.update(from: c, count: lanes) }
-                            GemmKernel.accumulate(depth: depth, a: a, panel: panel, panelStride: inputs, c: target,
-                                                  resume: resume, bias: tileBias)
-                            if tileBias != nil {
-                                problem.epilogue.apply(to: target, count: lanes, at: c - problem.y)
+                    let last = block == kBlocks - 1
+                    let firstPanels = stride(from: firstTile * GemmKernel.panels,
+                                             to: min(firstTile + tileBlock, tiles.upperBound) * GemmKernel.panels,
+                                             by: GemmKernel.blockPanels)
+                    for firstPanel in firstPanels {
+                        let firstOutput = firstPanel * PanelMatrix.laneCount
+                        let lanes = min(blockLanes, outputs - firstOutput)
+                        guard lanes > 0 else { break }
+                        let panel = problem.panels + firstPanel * inputs + firstColumn
+                        let bias = last ? problem.bias + firstPanel : nil
+                        for blockRow in stride(from: 0, to: paddedRows, by: blockRows) {
+                            let realRows = min(blockRows, rowCount - blockRow)
+                            let c = problem.y + (firstRow + blockRow) * outputs + firstOutput
+                            // The kernel reads and writes whole register blocks; one that
+                            // crosses the last row or output goes through `edge`, so that
+                            // nothing outside the result is touched.
+                            let whole = realRows == blockRows && lanes == blockLanes
+                            let (target, stride) = whole ? (c, outputs) : (edge, blockLanes)
+                            if resume && !whole {
+                                for row in 0..<realRows { (edge + row * blockLanes).update(from: c + row * outputs, count: lanes) }
                             }
-                            if target == edge { c.update(from: edge, count: lanes) }
+                            GemmKernel.accumulate(depth: depth, a: packed + blockRow * depth, aStride: depth, panel: panel,
+                                                  panelStride: inputs, c: target, cStride: stride, resume: resume, bias: bias)
+                            for row in 0..<realRows {
+                                if last {
+                                    problem.epilogue.apply(to: target + row * stride, count: lanes, at: c - problem.y + row * outputs)
+                                }
+                                if !whole { (c + row * outputs).update(from: edge + row * blockLanes, count: lanes) }
+                            }
                         }
                     }
                 }
