@@ -6,14 +6,16 @@ let package = Package(
     name: "SemHiTokBenchmarks",
     dependencies: [.package(name: "SemHiTok", path: "..")],
     targets: [
+        // The seeded data generator and the timing helpers every benchmark shares.
+        .target(name: "BenchmarkSupport"),
         .executableTarget(
             name: "SemHiTokBenchmarks",
-            dependencies: [.product(name: "SemHiTok", package: "SemHiTok")]),
+            dependencies: [.product(name: "SemHiTok", package: "SemHiTok"), "BenchmarkSupport"]),
         .executableTarget(
             name: "SemHiTokEndToEnd",
-            dependencies: [.product(name: "SemHiTok", package: "SemHiTok")]),
+            dependencies: [.product(name: "SemHiTok", package: "SemHiTok"), "BenchmarkSupport"]),
         .executableTarget(
             name: "GemmBenchmarks",
-            dependencies: [.product(name: "SemHiTok", package: "SemHiTok")]),
+            dependencies: [.product(name: "SemHiTok", package: "SemHiTok"), "BenchmarkSupport"]),
     ]
 )

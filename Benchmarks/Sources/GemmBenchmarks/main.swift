@@ -1,3 +1,4 @@
+import BenchmarkSupport
 import SemHiTok
 
 // Times `Gemm.linear` on the shapes of a ViT's linear layers (rows = tokens, inputs x outputs
@@ -5,33 +6,6 @@ import SemHiTok
 // prints one line per measurement: `gemm_MxKxN<TAB>threads<TAB>best seconds<TAB>runs`.
 // `Benchmarks/run` puts these next to NumPy's sgemm on the same shapes. The best of several
 // runs, not the median: on a shared machine the best is the one least disturbed.
-
-/// A seeded generator (SplitMix64), so every run measures the same data.
-struct Generator {
-    var state: UInt64
-
-    mutating func next() -> Float {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z ^= z >> 31
-        return Float(z >> 40) / Float(1 << 24) * 2 - 1
-    }
-}
-
-/// The shortest wall time of `runs` calls of `body`, after one warm-up call.
-func best(runs: Int, _ body: () -> Void) -> Double {
-    body()
-    var shortest = Double.infinity
-    for _ in 0..<runs {
-        let start = ContinuousClock.now
-        body()
-        let elapsed = ContinuousClock.now - start
-        shortest = min(shortest, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
-    }
-    return shortest
-}
 
 let shapes = [(768, 768), (768, 3072), (3072, 768), (1024, 4096), (1152, 4304), (4304, 1152)]
 let tokenCounts = CommandLine.arguments.count > 1 ? CommandLine.arguments.dropFirst().compactMap { Int($0) } : [256, 729, 1024]
@@ -45,7 +19,7 @@ for (inputs, outputs) in shapes {
         let runs = max(3, Int(3e9 / Double(2 * rows * inputs * outputs)))
         for threads in threadCounts {
             ComputeThreads.count = threads
-            let seconds = best(runs: runs) { _ = Gemm.linear(x, layer) }
+            let seconds = timings(runs: runs) { _ in _ = Gemm.linear(x, layer) }.min()!
             print("gemm_\(rows)x\(inputs)x\(outputs)\t\(threads)\t\(seconds)\t\(runs)")
         }
     }

@@ -1,3 +1,4 @@
+import BenchmarkSupport
 import SemHiTok
 
 // Times the library's hot operations on fixed, seeded inputs and prints one line per
@@ -6,36 +7,9 @@ import SemHiTok
 // when the folder of shared test photographs is given as the one argument, since that
 // folder lives outside the repository.
 
-/// A seeded generator (SplitMix64), so every run measures the same data.
-struct Generator {
-    var state: UInt64
-
-    mutating func next() -> Float {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z ^= z >> 31
-        return Float(z >> 40) / Float(1 << 24) * 2 - 1
-    }
-}
-
-/// The median wall time of `runs` calls of `body`, after one warm-up call.
-func median(runs: Int, _ body: () throws -> Void) rethrows -> Double {
-    try body()
-    var times: [Double] = []
-    for _ in 0..<runs {
-        let start = ContinuousClock.now
-        try body()
-        let elapsed = ContinuousClock.now - start
-        times.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
-    }
-    return times.sorted()[runs / 2]
-}
-
-/// Times `body` with `median(runs:_:)` and prints the result line for `name`.
+/// Times `runs` calls of `body` after a warm-up and prints the result line for `name`.
 func report(_ name: String, runs: Int, _ body: () throws -> Void) rethrows {
-    let seconds = try median(runs: runs, body)
+    let seconds = median(try timings(runs: runs) { _ in try body() })
     print("\(name)\t\(seconds)\t\(runs)")
 }
 

@@ -1,3 +1,4 @@
+import BenchmarkSupport
 import Glibc
 import SemHiTok
 
@@ -19,11 +20,6 @@ import SemHiTok
 //   tensor [3, S_pix, S_pix] (no conversion to 8 bits, which PyTorch's side does not do either).
 // - features: `model.siglipFeatures([image])`: SigLIP's resize and normalisation and the
 //   SigLIP tower, nothing of the semantic lookup or the pixel branch.
-
-/// Seconds in `duration`.
-func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
-}
 
 /// The process's resident set size now, in bytes (the second field of /proc/self/statm, in pages).
 func residentBytes() -> Int {
@@ -73,11 +69,5 @@ default:
     }
 }
 
-try call(0)
-var times: [Double] = []
-for run in 0..<runs {
-    let start = ContinuousClock.now
-    try call((run + 1) % images.count)
-    times.append(seconds(ContinuousClock.now - start))
-}
-print("\(mode)\t\(times.sorted()[runs / 2])\t\(runs)\t\(loadSeconds)\t\(residentAfterLoad)\t\(peakResidentBytes())")
+let times = try timings(runs: runs) { try call($0 % images.count) }
+print("\(mode)\t\(median(times))\t\(runs)\t\(loadSeconds)\t\(residentAfterLoad)\t\(peakResidentBytes())")
