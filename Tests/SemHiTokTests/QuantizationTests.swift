@@ -102,6 +102,22 @@ struct QuantizationTests {
         }
     }
 
+    /// A lookup large enough to be shared out over the threads (70 queries x 3000 codes x
+    /// 16) still gives the reference's index and score for every query.
+    @Test func threadedSemanticLookupMatchesTheReferenceBitForBit() throws {
+        var generator = SplitMix64(seed: 14)
+        let (codes, dimension, queries) = (3000, 16, 70)
+        let codebook = randomCodebook(rows: codes, dimension: dimension, metric: .cosine, using: &generator)
+        let features = (0..<(queries * dimension)).map { _ in generator.float(in: -2...2) }
+        let fast = try SemanticQuantizer(codebook: codebook, codebookSize: codes, dimension: dimension).quantize(features)
+        let reference = (0..<queries).map {
+            ReferenceSearch.search(query: features[($0 * dimension)..<(($0 + 1) * dimension)], codebook: codebook,
+                                   rows: 0..<codes, metric: .cosine)
+        }
+        #expect(fast.indices == reference.map { Int32($0.index) })
+        #expect(fast.scores.map(\.bitPattern) == reference.map(\.score.bitPattern))
+    }
+
     /// Queries equal to codebook rows, with duplicates in different lanes and panels, so
     /// that ties are common and must resolve exactly as the reference does.
     @Test(arguments: Metric.allCases)

@@ -42,12 +42,23 @@ final class PackedCodebook: @unchecked Sendable {
     }
 
     /// Every query against the whole of group 0 (the semantic codebook's only group).
-    /// `queries` is `[N, dimension]`, already normalised for cosine.
+    /// `queries` is `[N, dimension]`, already normalised for cosine. The queries are shared
+    /// out over `ComputeThreads.count` threads in contiguous ranges; each query's search is
+    /// the same whichever thread runs it.
     func searchFirstGroup(_ queries: [Float]) -> CodeSearchResult {
-        withLaneState(queryCount: queries.count / dimension) { scores, indices in
+        let (count, panelCount, kernel) = (queries.count / dimension, storage.panelsPerGroup, kernel)
+        let work = count * panelCount * PanelMatrix.laneCount * dimension
+        let parts = work < Gemm.threadedWork ? 1 : min(ComputeThreads.count, count)
+        let panels = SharedPanels(base: storage.panels)
+        return withLaneState(queryCount: count) { scores, indices in
             queries.withUnsafeBufferPointer { q in
-                kernel.searchSharedGroup(q.baseAddress!, count: q.count / kernel.dimension, panels: storage.panels,
-                                         panelCount: storage.panelsPerGroup, scores: scores, indices: indices)
+                let state = SharedSearchState(queries: q.baseAddress!, scores: scores, indices: indices)
+                ThreadPool.shared.run(parts: parts) { part, _ in
+                    let first = count * part / parts
+                    kernel.searchSharedGroup(state.queries + first * kernel.dimension, count: count * (part + 1) / parts - first,
+                                             panels: panels.base, panelCount: panelCount, scores: state.scores + first,
+                                             indices: state.indices + first)
+                }
             }
         }
     }
@@ -86,6 +97,23 @@ final class PackedCodebook: @unchecked Sendable {
         }
         return result
     }
+}
+
+/// The packed codebook, read by every thread of a search.
+///
+/// `@unchecked Sendable`: only read, and the `PackedCodebook` that owns it outlives the search.
+private struct SharedPanels: @unchecked Sendable {
+    let base: UnsafePointer<SIMD16<Float>>
+}
+
+/// The queries and lane state of one search, shared by its threads.
+///
+/// `@unchecked Sendable`: the queries are only read; each thread writes the lane state of
+/// its own range of queries only; the caller keeps all three alive until the search returns.
+private struct SharedSearchState: @unchecked Sendable {
+    let queries: UnsafePointer<Float>
+    let scores: UnsafeMutablePointer<SIMD16<Float>>
+    let indices: UnsafeMutablePointer<SIMD16<Int32>>
 }
 
 /// The loops of the search, 16 codes at a time, with the constants they need (copied out
