@@ -77,8 +77,9 @@ public enum Attention {
         return Matrix(rows: tokens, columns: channels, values: values)
     }
 
-    /// The scratch memory of one (sequence, head) pair, in floats from a 64-byte-aligned base;
-    /// every region starts on a multiple of 16 floats, so the panels in it are aligned.
+    /// The scratch memory of one (sequence, head) pair, in floats from a 64-byte-aligned base:
+    /// first `GemmBlocks`' own scratch, then the regions below, each starting on a multiple
+    /// of 16 floats so that the panels in it are aligned.
     private struct HeadLayout {
         let length: Int
         let headSize: Int
@@ -86,7 +87,6 @@ public enum Attention {
         /// the values (the outputs of `weights v`, one lane per channel of the head).
         let keyPanels: Int
         let valuePanels: Int
-        let gemm = 0
         let keys: Int
         let values: Int
         let queries: Int
@@ -149,17 +149,16 @@ public enum Attention {
         zeroBias.initialize(repeating: 0, count: 16 * max(layout.keyPanels, layout.valuePanels))
 
         let bias = UnsafeRawPointer(zeroBias).assumingMemoryBound(to: SIMD16<Float>.self)
-        let gemmScratch = scratch + layout.gemm
         let scoreProblem = GemmProblem(x: packedQueries, rows: length, inputs: headSize,
                                        panels: UnsafeRawPointer(keyPanels).assumingMemoryBound(to: SIMD16<Float>.self),
                                        outputs: length, bias: bias, y: scores)
-        GemmBlocks.compute(scoreProblem, rows: 0..<length, tiles: 0..<scoreProblem.tileCount, scratch: gemmScratch)
+        GemmBlocks.compute(scoreProblem, rows: 0..<length, tiles: 0..<scoreProblem.tileCount, scratch: scratch)
         let scale = Float(1 / Double(headSize).squareRoot())
         for row in 0..<length { softmax(scores + row * length, count: length, scale: scale) }
         let mixProblem = GemmProblem(x: scores, rows: length, inputs: length,
                                      panels: UnsafeRawPointer(valuePanels).assumingMemoryBound(to: SIMD16<Float>.self),
                                      outputs: headSize, bias: bias, y: mixed)
-        GemmBlocks.compute(mixProblem, rows: 0..<length, tiles: 0..<mixProblem.tileCount, scratch: gemmScratch)
+        GemmBlocks.compute(mixProblem, rows: 0..<length, tiles: 0..<mixProblem.tileCount, scratch: scratch)
         return UnsafePointer(mixed)
     }
 

@@ -1,6 +1,6 @@
-/// Row-independent work (element-wise functions, layer norms, softmax) shared out over the
-/// compute threads in contiguous blocks of rows. Every row is computed by the same code
-/// whichever thread takes it, so results do not depend on the thread count.
+/// Row-independent work (element-wise functions, layer norms, the queries of a code search)
+/// shared out over the compute threads in contiguous blocks of rows. Every row is computed
+/// by the same code whichever thread takes it, so results do not depend on the thread count.
 enum RowParallel {
     /// Work (roughly, elements touched) below which a computation stays on the calling
     /// thread: waking the workers costs about as much as this many elements' work.

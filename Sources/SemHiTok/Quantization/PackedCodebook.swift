@@ -47,17 +47,14 @@ final class PackedCodebook: @unchecked Sendable {
     /// the same whichever thread runs it.
     func searchFirstGroup(_ queries: [Float]) -> CodeSearchResult {
         let (count, panelCount, kernel) = (queries.count / dimension, storage.panelsPerGroup, kernel)
-        let work = count * panelCount * PanelMatrix.laneCount * dimension
-        let parts = work < Gemm.threadedWork ? 1 : min(ComputeThreads.count, count)
         let panels = SharedPanels(base: storage.panels)
         return withLaneState(queryCount: count) { scores, indices in
             queries.withUnsafeBufferPointer { q in
                 let state = SharedSearchState(queries: q.baseAddress!, scores: scores, indices: indices)
-                ThreadPool.shared.run(parts: parts) { part, _ in
-                    let first = count * part / parts
-                    kernel.searchSharedGroup(state.queries + first * kernel.dimension, count: count * (part + 1) / parts - first,
-                                             panels: panels.base, panelCount: panelCount, scores: state.scores + first,
-                                             indices: state.indices + first)
+                RowParallel.forEachBlock(rows: count, workPerRow: panelCount * PanelMatrix.laneCount * dimension) { range in
+                    kernel.searchSharedGroup(state.queries + range.lowerBound * kernel.dimension, count: range.count,
+                                             panels: panels.base, panelCount: panelCount,
+                                             scores: state.scores + range.lowerBound, indices: state.indices + range.lowerBound)
                 }
             }
         }
