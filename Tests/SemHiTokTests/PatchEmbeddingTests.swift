@@ -31,15 +31,10 @@ struct PatchEmbeddingTests {
         for gy in 0..<2 {
             for gx in 0..<3 {
                 for c in 0..<channels {
-                    var sum: Float = 0
-                    var k = 0
-                    for ch in 0..<3 {
-                        for py in 0..<p {
-                            for px in 0..<p {
-                                sum = sum + weights[c * 3 * p * p + k] * image[ch, gy * p + py, gx * p + px]
-                                k += 1
-                            }
-                        }
+                    let sum = ReferenceArithmetic.productSum(count: 3 * p * p, { weights[c * 3 * p * p + $0] }) { k in
+                        let (ch, pixel) = k.quotientAndRemainder(dividingBy: p * p)
+                        let (py, px) = pixel.quotientAndRemainder(dividingBy: p)
+                        return image[ch, gy * p + py, gx * p + px]
                     }
                     #expect(output.values[(gy * 3 + gx) * channels + c] == sum + bias[c])
                 }

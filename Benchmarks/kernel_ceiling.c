@@ -1,0 +1,133 @@
+// What one core of an x86-64 CPU with AVX2 and FMA can do with the instruction mixes of
+// SemHiTok's GEMM kernels (Sources/SemHiTok/Compute/GemmKernel.swift), measured without
+// anything else around them: the ceiling a whole product cannot pass. Written in assembly
+// so that the instructions are exactly the ones named (the Swift compiler emits the same
+// loops for the kernels; see `objdump -d` of a native build). `Benchmarks/gemm` runs it.
+//
+//   fma_registers            10 independent fused multiply-adds of 8 lanes, no memory:
+//                            the machine's float32 peak.
+//   multiply_add_registers   8 independent multiply-then-add pairs (two roundings, as in a
+//                            default build), no memory.
+//   default_kernel_l1        the default kernel's loop, 1 row x 64 outputs: per k one
+//                            broadcast of x[k], 8 multiplies each loading 8 weights, 8 adds;
+//                            96 values of k over panels that stay in L1, as in a product.
+//   fused_kernel_l1          the fused kernel's loop, 6 rows x 16 outputs: per k two loads of
+//                            8 weights, 6 broadcasts, 12 fused multiply-adds; 256 values of k.
+//
+// Prints `name<TAB>GFLOP/s` per line, the best of 5 runs of about 0.2 s each.
+// Build: clang -O2 kernel_ceiling.c -o kernel_ceiling (x86-64 only).
+#include <stdio.h>
+#include <time.h>
+
+#if defined(__x86_64__)
+
+static double seconds(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return now.tv_sec + now.tv_nsec * 1e-9;
+}
+
+static float weights[4 * 256 * 16] __attribute__((aligned(64)));
+static float inputs[6 * 256] __attribute__((aligned(64)));
+
+static void fma_registers(long steps) {
+    __asm__ volatile(
+        "1:\n"
+        "vfmadd231ps %%ymm14, %%ymm15, %%ymm0\n vfmadd231ps %%ymm14, %%ymm15, %%ymm1\n"
+        "vfmadd231ps %%ymm14, %%ymm15, %%ymm2\n vfmadd231ps %%ymm14, %%ymm15, %%ymm3\n"
+        "vfmadd231ps %%ymm14, %%ymm15, %%ymm4\n vfmadd231ps %%ymm14, %%ymm15, %%ymm5\n"
+        "vfmadd231ps %%ymm14, %%ymm15, %%ymm6\n vfmadd231ps %%ymm14, %%ymm15, %%ymm7\n"
+        "vfmadd231ps %%ymm14, %%ymm15, %%ymm8\n vfmadd231ps %%ymm14, %%ymm15, %%ymm9\n"
+        "dec %0\n jnz 1b\n"
+        : "+r"(steps) : : "cc", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9");
+}
+
+static void multiply_add_registers(long steps) {
+    __asm__ volatile(
+        "1:\n"
+        "vmulps %%ymm12, %%ymm13, %%ymm8\n vmulps %%ymm12, %%ymm14, %%ymm9\n"
+        "vmulps %%ymm12, %%ymm15, %%ymm10\n vmulps %%ymm13, %%ymm14, %%ymm11\n"
+        "vaddps %%ymm8, %%ymm0, %%ymm0\n vaddps %%ymm9, %%ymm1, %%ymm1\n"
+        "vaddps %%ymm10, %%ymm2, %%ymm2\n vaddps %%ymm11, %%ymm3, %%ymm3\n"
+        "vmulps %%ymm12, %%ymm13, %%ymm8\n vmulps %%ymm12, %%ymm14, %%ymm9\n"
+        "vmulps %%ymm12, %%ymm15, %%ymm10\n vmulps %%ymm13, %%ymm14, %%ymm11\n"
+        "vaddps %%ymm8, %%ymm4, %%ymm4\n vaddps %%ymm9, %%ymm5, %%ymm5\n"
+        "vaddps %%ymm10, %%ymm6, %%ymm6\n vaddps %%ymm11, %%ymm7, %%ymm7\n"
+        "dec %0\n jnz 1b\n"
+        : "+r"(steps) : : "cc", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9",
+          "xmm10", "xmm11");
+}
+
+// One call: the 96 values of k of one register block; the 4 panels lie 96 x 64 bytes apart.
+static void default_kernel_l1(long blocks) {
+    for (long block = 0; block < blocks; block++) {
+        long k = 96;
+        const float *x = inputs, *panel = weights;
+        __asm__ volatile(
+            // The order in which swiftc schedules GemmKernel's loop.
+            "1:\n"
+            "vbroadcastss (%1), %%ymm8\n"
+            "vmulps 32(%2), %%ymm8, %%ymm11\n vmulps 6144(%2), %%ymm8, %%ymm10\n vmulps 0(%2), %%ymm8, %%ymm9\n"
+            "vaddps %%ymm7, %%ymm11, %%ymm7\n vaddps %%ymm4, %%ymm10, %%ymm4\n"
+            "vmulps 6176(%2), %%ymm8, %%ymm11\n vmulps 12288(%2), %%ymm8, %%ymm10\n"
+            "vaddps %%ymm6, %%ymm9, %%ymm6\n vaddps %%ymm5, %%ymm11, %%ymm5\n vaddps %%ymm3, %%ymm10, %%ymm3\n"
+            "vmulps 12320(%2), %%ymm8, %%ymm11\n vmulps 18432(%2), %%ymm8, %%ymm10\n vmulps 18464(%2), %%ymm8, %%ymm8\n"
+            "vaddps %%ymm2, %%ymm11, %%ymm2\n vaddps %%ymm0, %%ymm10, %%ymm0\n vaddps %%ymm1, %%ymm8, %%ymm1\n"
+            "add $4, %1\n add $64, %2\n dec %0\n jnz 1b\n"
+            : "+r"(k), "+r"(x), "+r"(panel) : : "cc", "memory", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5",
+              "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11");
+    }
+}
+
+// One call: the 256 values of k of one register block; the 6 rows lie 256 floats apart.
+static void fused_kernel_l1(long blocks) {
+    for (long block = 0; block < blocks; block++) {
+        long k = 256;
+        const float *x = inputs, *panel = weights;
+        __asm__ volatile(
+            "1:\n"
+            "vmovaps 0(%2), %%ymm12\n vmovaps 32(%2), %%ymm13\n"
+            "vbroadcastss 0(%1), %%ymm14\n vbroadcastss 1024(%1), %%ymm15\n"
+            "vfmadd231ps %%ymm12, %%ymm14, %%ymm0\n vfmadd231ps %%ymm13, %%ymm14, %%ymm1\n"
+            "vfmadd231ps %%ymm12, %%ymm15, %%ymm2\n vfmadd231ps %%ymm13, %%ymm15, %%ymm3\n"
+            "vbroadcastss 2048(%1), %%ymm14\n vbroadcastss 3072(%1), %%ymm15\n"
+            "vfmadd231ps %%ymm12, %%ymm14, %%ymm4\n vfmadd231ps %%ymm13, %%ymm14, %%ymm5\n"
+            "vfmadd231ps %%ymm12, %%ymm15, %%ymm6\n vfmadd231ps %%ymm13, %%ymm15, %%ymm7\n"
+            "vbroadcastss 4096(%1), %%ymm14\n vbroadcastss 5120(%1), %%ymm15\n"
+            "vfmadd231ps %%ymm12, %%ymm14, %%ymm8\n vfmadd231ps %%ymm13, %%ymm14, %%ymm9\n"
+            "vfmadd231ps %%ymm12, %%ymm15, %%ymm10\n vfmadd231ps %%ymm13, %%ymm15, %%ymm11\n"
+            "add $4, %1\n add $64, %2\n dec %0\n jnz 1b\n"
+            : "+r"(k), "+r"(x), "+r"(panel) : : "cc", "memory", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5",
+              "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15");
+    }
+}
+
+// The best GFLOP/s of 5 runs of `work(count)`, each doing `flops` per unit of `count`.
+static double best(void (*work)(long), long count, double flops) {
+    double fastest = 1e30;
+    for (int run = 0; run < 5; run++) {
+        double start = seconds();
+        work(count);
+        double elapsed = seconds() - start;
+        if (elapsed < fastest) fastest = elapsed;
+    }
+    return count * flops / fastest / 1e9;
+}
+
+int main(void) {
+    // 2 flops x 8 lanes per instruction pair or fused instruction.
+    printf("fma_registers\t%.1f\n", best(fma_registers, 25000000, 10 * 16.0));
+    printf("multiply_add_registers\t%.1f\n", best(multiply_add_registers, 30000000, 8 * 16.0));
+    printf("default_kernel_l1\t%.1f\n", best(default_kernel_l1, 300000, 96 * 8 * 16.0));
+    printf("fused_kernel_l1\t%.1f\n", best(fused_kernel_l1, 150000, 256 * 12 * 16.0));
+    return 0;
+}
+
+#else
+
+int main(void) {
+    printf("# kernel_ceiling: x86-64 only\n");
+    return 0;
+}
+
+#endif
