@@ -13,8 +13,9 @@
 /// beside the broadcast and a product) is a good ratio, and with one row each weight
 /// vector is used once per `k`, so its load folds into the multiply. Measured on the
 /// kernel alone, with `-target-cpu native` and in a default build: 1 x 64 about 28 and 16
-/// GFLOP/s, 3 x 32 about 28 and 14, 6 x 16 about 26 and 10. The 64 outputs are also a
-/// ViT head's size and divide every ViT width but 4304.
+/// GFLOP/s, 3 x 32 about 28 and 14, 6 x 16 about 26 and 10 (`Benchmarks/kernel_ceiling.c`
+/// measures this loop's ceiling). The 64 outputs are also a ViT head's size and divide
+/// every ViT width but 4304.
 ///
 /// Opt-in: built with `-Xswiftc -DSEMHITOK_FUSED_MULTIPLY_ADD` (and a `-target-cpu` with
 /// FMA; without one each fused operation is a slow library call), each step is one fused
