@@ -33,20 +33,21 @@ struct GemmProblem: @unchecked Sendable {
 /// `k` stay in L1 while every row passes over them. The weights were packed at load.
 enum GemmBlocks {
     // Measured on the benchmark machine (Benchmarks/README.md); neighbouring values (k
-    // blocks of 80 to 128 for the default kernel and 192 to 384 for the fused one, row
+    // blocks of 80 to 128 for the 1 x 64 kernel and 192 to 384 for the fused one, row
     // blocks of 64 to 256, tile blocks of 4 to 16) are within 3%.
     #if SEMHITOK_FUSED_MULTIPLY_ADD
     /// Values of `k` per block: the register block's one panel, 256 x 64 bytes = 16 KB of
     /// weights, stays in L1 while every row passes over it. Each block of `k` ends with the
     /// partial sums stored and begins with them reloaded; over 96 values of `k` that cost
-    /// the fused kernel 6 to 8% (it does a block's `k` in half the time of the default one).
+    /// the fused kernel 6 to 8%.
     static let kBlock = 256
     #else
-    /// Values of `k` per block: 4 panels x 96 x 64 bytes = 24 KB of weights, within a 32 KB L1.
-    static let kBlock = 96
+    /// Values of `k` per block: the register block's panels for it, 4 x 96 or 2 x 192
+    /// vectors of 64 bytes, are 24 KB of weights, within a 32 KB L1.
+    static let kBlock = 384 / GemmKernel.blockPanels
     #endif
-    /// Rows per block: 120 rows of `kBlock` packed inputs, 45 KB (120 KB fused), beside
-    /// the partial sums in L2 (a multiple of every kernel's `blockRows`).
+    /// Rows per block: 120 rows of `kBlock` packed inputs, 45 to 120 KB, beside the partial
+    /// sums in L2 (a multiple of every kernel's `blockRows`).
     static let rowBlock = 120
     /// Tiles per block: the partial sums of 120 rows x 512 outputs, 240 KB, within L2 with
     /// the packed rows beside them. Without this block, a product with thousands of outputs

@@ -1,3 +1,5 @@
+import CVectorRegisters
+
 /// The register block of `Gemm`: `rows` output rows by `panels` `PanelMatrix` panels of
 /// 16 outputs, accumulated over one block of `k` (Spec/architecture.md section 2).
 ///
@@ -7,15 +9,19 @@
 /// sum is the same as one uninterrupted loop over `k`, whatever the blocking or threading.
 ///
 /// Why one row by 64 outputs: with multiply and add kept separate, every `k` costs a
-/// multiply and an add per 8 lanes (AVX2) plus one broadcast of `x[k]` per row, and on the
-/// benchmark machine (Benchmarks/README.md) those instructions, not the arithmetic units,
-/// are the limit. Eight accumulators per broadcast (as many as fit in 16 vector registers
-/// beside the broadcast and a product) is a good ratio, and with one row each weight
-/// vector is used once per `k`, so its load folds into the multiply. Measured on the
-/// kernel alone, with `-target-cpu native` and in a default build: 1 x 64 about 28 and 16
-/// GFLOP/s, 3 x 32 about 28 and 14, 6 x 16 about 26 and 10 (`Benchmarks/kernel_ceiling.c`
-/// measures this loop's ceiling). The 64 outputs are also a ViT head's size and divide
-/// every ViT width but 4304.
+/// multiply and an add per vector register of lanes plus one broadcast of `x[k]` per row,
+/// and on the benchmark machine (Benchmarks/README.md) those instructions, not the
+/// arithmetic units, are the limit. As many accumulators per broadcast as fit in the
+/// vector registers beside the broadcast and a product is the best ratio, and with one row
+/// each weight vector is used once per `k`, so its load folds into the multiply. 64
+/// outputs are 8 registers with AVX (16 of 32 bytes), 4 with AVX-512 and 16 of ARM64's 32;
+/// in a default x86-64 build (SSE2: 16 registers of 16 bytes) they would be all 16 and the
+/// loop would spill, so there the block is 1 row by 32 outputs (8 registers), 35% faster
+/// than 1 x 64 (`CVectorRegisters` tells which at compile time). Measured on the kernel
+/// alone, with `-target-cpu native`: 1 x 64 about 28 GFLOP/s, 1 x 32 25, 3 x 32 28, 6 x 16
+/// 26; in a default build 1 x 32 21, 1 x 64 16, 3 x 32 14, 6 x 16 10
+/// (`Benchmarks/kernel_ceiling.c` measures the AVX loop's ceiling). 64 outputs are also a
+/// ViT head's size and divide every ViT width but 4304.
 ///
 /// Opt-in: built with `-Xswiftc -DSEMHITOK_FUSED_MULTIPLY_ADD` (and a `-target-cpu` with
 /// FMA; without one each fused operation is a slow library call), each step is one fused
@@ -41,7 +47,10 @@ enum GemmKernel {
     static let blockPanels = 1
     #else
     static let blockRows = 1
-    static let blockPanels = 4
+    /// Four panels where their 16 accumulators of 16 lanes leave two vector registers free
+    /// (for the broadcast and a product), else two.
+    static let blockPanels =
+        4 * 64 / Int(SEMHITOK_VECTOR_REGISTER_BYTES) + 2 <= Int(SEMHITOK_VECTOR_REGISTER_COUNT) ? 4 : 2
     #endif
     /// Outputs of one register block.
     static let blockLanes = blockPanels * PanelMatrix.laneCount
@@ -85,18 +94,31 @@ enum GemmKernel {
         store(s0, c); store(s1, c + cStride); store(s2, c + 2 * cStride)
         store(s3, c + 3 * cStride); store(s4, c + 4 * cStride); store(s5, c + 5 * cStride)
         #else
-        var (s0, s1, s2, s3) = (Lanes(), Lanes(), Lanes(), Lanes())
-        if resume { (s0, s1, s2, s3) = (load(c), load(c + 16), load(c + 32), load(c + 48)) }
-        let (p0, p1, p2, p3) = (panel, panel + panelStride, panel + 2 * panelStride, panel + 3 * panelStride)
-        for k in 0..<depth {
-            let x = Lanes(repeating: a[k])
-            s0 = s0 + x * p0[k]
-            s1 = s1 + x * p1[k]
-            s2 = s2 + x * p2[k]
-            s3 = s3 + x * p3[k]
+        if blockPanels == 4 {
+            var (s0, s1, s2, s3) = (Lanes(), Lanes(), Lanes(), Lanes())
+            if resume { (s0, s1, s2, s3) = (load(c), load(c + 16), load(c + 32), load(c + 48)) }
+            let (p0, p1, p2, p3) = (panel, panel + panelStride, panel + 2 * panelStride, panel + 3 * panelStride)
+            for k in 0..<depth {
+                let x = Lanes(repeating: a[k])
+                s0 = s0 + x * p0[k]
+                s1 = s1 + x * p1[k]
+                s2 = s2 + x * p2[k]
+                s3 = s3 + x * p3[k]
+            }
+            if let bias { (s0, s1, s2, s3) = (s0 + bias[0], s1 + bias[1], s2 + bias[2], s3 + bias[3]) }
+            store(s0, c); store(s1, c + 16); store(s2, c + 32); store(s3, c + 48)
+        } else {
+            var (s0, s1) = (Lanes(), Lanes())
+            if resume { (s0, s1) = (load(c), load(c + 16)) }
+            let (p0, p1) = (panel, panel + panelStride)
+            for k in 0..<depth {
+                let x = Lanes(repeating: a[k])
+                s0 = s0 + x * p0[k]
+                s1 = s1 + x * p1[k]
+            }
+            if let bias { (s0, s1) = (s0 + bias[0], s1 + bias[1]) }
+            store(s0, c); store(s1, c + 16)
         }
-        if let bias { (s0, s1, s2, s3) = (s0 + bias[0], s1 + bias[1], s2 + bias[2], s3 + bias[3]) }
-        store(s0, c); store(s1, c + 16); store(s2, c + 32); store(s3, c + 48)
         #endif
     }
 
