@@ -4,15 +4,17 @@
 // so that the instructions are exactly the ones named (the Swift compiler emits the same
 // loops for the kernels; see `objdump -d` of a native build). `Benchmarks/gemm` runs it.
 //
-//   fma_registers            10 independent fused multiply-adds of 8 lanes, no memory:
-//                            the machine's float32 peak.
-//   multiply_add_registers   8 independent multiply-then-add pairs (two roundings, as in a
-//                            default build), no memory.
-//   default_kernel_l1        the default kernel's loop, 1 row x 64 outputs: per k one
-//                            broadcast of x[k], 8 multiplies each loading 8 weights, 8 adds;
-//                            96 values of k over panels that stay in L1, as in a product.
-//   fused_kernel_l1          the fused kernel's loop, 6 rows x 16 outputs: per k two loads of
-//                            8 weights, 6 broadcasts, 12 fused multiply-adds; 256 values of k.
+//   fma_registers          10 independent fused multiply-adds of 8 lanes, no memory: the
+//                          machine's float32 peak.
+//   multiply_add_registers 8 independent multiply-then-add pairs (two roundings, the
+//                          default arithmetic), no memory.
+//   multiply_add_1x64_l1   the default arithmetic's kernel as a build with AVX compiles it,
+//                          1 row x 64 outputs: per k one broadcast of x[k], 8 multiplies
+//                          each loading 8 weights, 8 adds; 96 values of k over panels that
+//                          stay in L1, as in a product.
+//   fma_6x16_l1            the fused build's kernel, 6 rows x 16 outputs: per k two loads
+//                          of 8 weights, 6 broadcasts, 12 fused multiply-adds; 256 values
+//                          of k.
 //
 // Prints `name<TAB>GFLOP/s` per line, the best of 5 runs of about 0.2 s each.
 // Build: clang -O2 kernel_ceiling.c -o kernel_ceiling (x86-64 only).
@@ -59,7 +61,7 @@ static void multiply_add_registers(long steps) {
 }
 
 // One call: the 96 values of k of one register block; the 4 panels lie 96 x 64 bytes apart.
-static void default_kernel_l1(long blocks) {
+static void multiply_add_1x64_l1(long blocks) {
     for (long block = 0; block < blocks; block++) {
         long k = 96;
         const float *x = inputs, *panel = weights;
@@ -80,7 +82,7 @@ static void default_kernel_l1(long blocks) {
 }
 
 // One call: the 256 values of k of one register block; the 6 rows lie 256 floats apart.
-static void fused_kernel_l1(long blocks) {
+static void fma_6x16_l1(long blocks) {
     for (long block = 0; block < blocks; block++) {
         long k = 256;
         const float *x = inputs, *panel = weights;
@@ -118,8 +120,8 @@ int main(void) {
     // 2 flops x 8 lanes per instruction pair or fused instruction.
     printf("fma_registers\t%.1f\n", best(fma_registers, 25000000, 10 * 16.0));
     printf("multiply_add_registers\t%.1f\n", best(multiply_add_registers, 30000000, 8 * 16.0));
-    printf("default_kernel_l1\t%.1f\n", best(default_kernel_l1, 300000, 96 * 8 * 16.0));
-    printf("fused_kernel_l1\t%.1f\n", best(fused_kernel_l1, 150000, 256 * 12 * 16.0));
+    printf("multiply_add_1x64_l1\t%.1f\n", best(multiply_add_1x64_l1, 300000, 96 * 8 * 16.0));
+    printf("fma_6x16_l1\t%.1f\n", best(fma_6x16_l1, 150000, 256 * 12 * 16.0));
     return 0;
 }
 
