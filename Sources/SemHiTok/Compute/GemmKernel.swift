@@ -18,9 +18,10 @@ import CVectorRegisters
 /// in a default x86-64 build (SSE2: 16 registers of 16 bytes) they would be all 16 and the
 /// loop would spill, so there the block is 1 row by 32 outputs (8 registers), 35% faster
 /// than 1 x 64 (`CVectorRegisters` tells which at compile time). Measured on the kernel
-/// alone, with `-target-cpu native`: 1 x 64 about 28 GFLOP/s, 1 x 32 25, 3 x 32 28, 6 x 16
-/// 26; in a default build 1 x 32 21, 1 x 64 16, 3 x 32 14, 6 x 16 10
-/// (`Benchmarks/kernel_ceiling.c` measures the AVX loop's ceiling). 64 outputs are also a
+/// alone, with `-target-cpu native`: 1 x 64 about 28 GFLOP/s, 3 x 32 28, 6 x 16 26; in a
+/// default build 1 x 64 16, 3 x 32 14, 6 x 16 10; and in whole products (`Benchmarks/gemm`)
+/// 1 x 32 25 native and 21 default (`Benchmarks/kernel_ceiling.c` measures the AVX loop's
+/// ceiling). 64 outputs are also a
 /// ViT head's size and divide every ViT width but 4304.
 ///
 /// Opt-in: built with `-Xswiftc -DSEMHITOK_FUSED_MULTIPLY_ADD` (and a `-target-cpu` with
@@ -47,8 +48,8 @@ enum GemmKernel {
     static let blockPanels = 1
     #else
     static let blockRows = 1
-    /// Four panels where their 16 accumulators of 16 lanes leave two vector registers free
-    /// (for the broadcast and a product), else two.
+    /// Four panels where their four 16-lane accumulators (4 x 64 bytes) leave two vector
+    /// registers free (for the broadcast and a product), else two.
     static let blockPanels =
         4 * 64 / Int(SEMHITOK_VECTOR_REGISTER_BYTES) + 2 <= Int(SEMHITOK_VECTOR_REGISTER_COUNT) ? 4 : 2
     #endif
