@@ -35,7 +35,7 @@ enum InspectCommand {
     private static func inspectWeights(_ path: String, verify: Bool, _ console: Console) throws -> Int32 {
         let file = try WeightFile(contentsOf: path, verifyingTensorData: false)
         console.printOutput("\(path): SemHiTok weight container, format version \(WeightFile.formatVersion)")
-        console.printOutput("fingerprint: \(hexString(file.fingerprint))")
+        console.printOutput("fingerprint: \(Hexadecimal.digits(file.fingerprint))")
         console.printOutput("configuration: \(file.config.count) entries")
         for key in file.config.keys.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) {
             console.printOutput("  \(key) = \(file.config[key]!)")
@@ -54,7 +54,7 @@ enum InspectCommand {
                 damaged.append(tensor.name)
             }
             return [tensor.name, tensor.dtype.description, "[" + tensor.shape.map(String.init).joined(separator: ", ") + "]",
-                    "\(tensor.byteLength) bytes", "at \(tensor.offset)", "crc \(hexDigits(tensor.checksum)) \(status)"]
+                    "\(tensor.byteLength) bytes", "at \(tensor.offset)", "crc \(Hexadecimal.digits(tensor.checksum)) \(status)"]
         }
         table(rows).forEach { console.printOutput("  " + $0) }
         guard damaged.isEmpty else {
@@ -105,10 +105,5 @@ enum InspectCommand {
                 column == columns - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
             }.joined(separator: "  ")
         }
-    }
-
-    private static func hexDigits(_ value: UInt32) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 8 - digits.count) + digits
     }
 }

@@ -75,7 +75,7 @@ struct CommandLineTests {
         let tensorLine = try #require(result.output.first { $0.hasPrefix("  a.f32") })
         #expect(tensorLine.contains("f32") && tensorLine.contains("[2, 3]") && tensorLine.contains("24 bytes"))
         #expect(tensorLine.hasSuffix(" ok"))
-        let fingerprint = hexString(try WeightFile(contentsOf: path).fingerprint)
+        let fingerprint = Hexadecimal.digits(try WeightFile(contentsOf: path).fingerprint)
         #expect(result.output.contains("fingerprint: \(fingerprint)"))
     }
 
@@ -99,7 +99,7 @@ struct CommandLineTests {
         let path = RepositoryPaths.golden("formats/example.sht")
         let result = run("inspect", "--records", path)
         #expect(result.status == 0)
-        let fingerprint = hexString(try WeightFile(contentsOf: RepositoryPaths.golden("formats/example.shw")).fingerprint)
+        let fingerprint = Hexadecimal.digits(try WeightFile(contentsOf: RepositoryPaths.golden("formats/example.shw")).fingerprint)
         #expect(result.output == [
             "\(path): SemHiTok token file, format version 1",
             "model fingerprint: \(fingerprint)",

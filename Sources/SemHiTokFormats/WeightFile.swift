@@ -1,0 +1,182 @@
+import SemHiTokSupport
+
+/// A weight container opened for reading (Spec/weights.md): the model configuration and a
+/// table of tensors whose bytes stay memory-mapped and are used in place.
+///
+/// Opening validates everything in Spec/weights.md section 4 before anything is trusted:
+/// sizes, the header checksum, every name, type, shape, offset and overlap, and (unless
+/// asked not to) every tensor's checksum.
+public final class WeightFile: Sendable {
+    /// The header of a file is at most this many bytes (16 MiB), so a hostile file cannot
+    /// make the reader allocate much before it has been verified.
+    public static let maximumHeaderLength: UInt64 = 16 << 20
+    /// The magic bytes `\x89SHW\r\n\x1a\n`.
+    public static let magic: [UInt8] = [0x89, 0x53, 0x48, 0x57, 0x0D, 0x0A, 0x1A, 0x0A]
+    /// The format version this library reads and writes.
+    public static let formatVersion: UInt32 = 1
+    static let preambleLength = 32
+    static let maximumRank = 8
+
+    /// The path the file was opened from.
+    public let path: String
+    /// The configuration entries, keyed by name.
+    public let config: [String: ConfigValue]
+    /// The tensors, in the file's (name) order.
+    public let tensors: [TensorInfo]
+    /// SHA-256 of the header bytes: the model fingerprint (Spec/weights.md section 6).
+    public let fingerprint: [UInt8]
+    /// Whether every tensor's checksum was verified when the file was opened.
+    public let tensorDataVerified: Bool
+
+    private let file: MappedFile
+    private let tensorIndex: [String: Int]
+
+    /// Opens and validates the weight container at `path`.
+    ///
+    /// - Parameter verifyingTensorData: when false, skips the per-tensor checksums
+    ///   (Spec/weights.md section 4, step 10) to open a large file faster; every structural
+    ///   check still runs.
+    public init(contentsOf path: String, verifyingTensorData: Bool = true) throws {
+        self.path = path
+        file = try MappedFile(path: path)
+        let parsed = try WeightFileParser(path: path, bytes: file.bytes).parse()
+        config = parsed.config
+        tensors = parsed.tensors
+        fingerprint = SHA256.digest(parsed.headerBytes)
+        tensorIndex = Dictionary(uniqueKeysWithValues: parsed.tensors.enumerated().map { ($1.name, $0) })
+        tensorDataVerified = verifyingTensorData
+        if verifyingTensorData {
+            for tensor in tensors {
+                guard checksumMatches(tensor) else {
+                    throw WeightFileError(path: path, kind: .tensorChecksumMismatch(tensor: tensor.name))
+                }
+                releasePages(of: tensor)
+            }
+        }
+    }
+
+    /// Whether `tensor`'s bytes have the CRC-32C stored for them.
+    public func checksumMatches(_ tensor: TensorInfo) -> Bool {
+        CRC32C.checksum(bytes(of: tensor)) == tensor.checksum
+    }
+
+    /// The raw bytes of `tensor` (valid while this file is alive).
+    public func bytes(of tensor: TensorInfo) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: file.bytes[tensor.offset..<(tensor.offset + tensor.byteLength)])
+    }
+
+    /// Lets the system drop `tensor`'s bytes from resident memory until they are next read
+    /// (they stay valid): for callers that have copied them.
+    public func releasePages(of tensor: TensorInfo) {
+        file.releasePages(in: tensor.offset..<(tensor.offset + tensor.byteLength))
+    }
+
+    /// The table entry of the tensor called `name`.
+    public func tensor(_ name: String) throws -> TensorInfo {
+        guard let index = tensorIndex[name] else { throw error(.missingTensor(name)) }
+        return tensors[index]
+    }
+
+    /// Whether the file has a tensor called `name`.
+    public func hasTensor(_ name: String) -> Bool { tensorIndex[name] != nil }
+
+    /// The elements of a floating-point tensor (`f32`, or `f16`/`bf16` widened exactly),
+    /// row-major. If `rank` is given, the tensor must have that many dimensions.
+    public func floats(_ name: String, rank: Int? = nil) throws -> (values: [Float], shape: [Int]) {
+        let info = try tensor(name, rank: rank)
+        let raw = bytes(of: info)
+        let count = info.elementCount
+        let values: [Float]
+        switch info.dtype {
+        case .f32:
+            values = (0..<count).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self))) }
+        case .f16:
+            values = (0..<count).map { HalfPrecision.float(fromF16: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * $0, as: UInt16.self))) }
+        case .bf16:
+            values = (0..<count).map { HalfPrecision.float(fromBF16: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * $0, as: UInt16.self))) }
+        case .i32, .u8:
+            throw error(.unexpectedDType(tensor: name, expected: "f32, f16 or bf16", found: info.dtype))
+        }
+        return (values, info.shape)
+    }
+
+    /// The elements of an `i32` tensor, row-major. If `rank` is given, the tensor must have
+    /// that many dimensions.
+    public func int32s(_ name: String, rank: Int? = nil) throws -> (values: [Int32], shape: [Int]) {
+        let info = try tensor(name, rank: rank)
+        guard info.dtype == .i32 else { throw error(.unexpectedDType(tensor: name, expected: "i32", found: info.dtype)) }
+        let raw = bytes(of: info)
+        let values = (0..<info.elementCount).map { Int32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: Int32.self)) }
+        return (values, info.shape)
+    }
+
+    /// The elements of a `u8` tensor, row-major. If `rank` is given, the tensor must have
+    /// that many dimensions.
+    public func uint8s(_ name: String, rank: Int? = nil) throws -> (values: [UInt8], shape: [Int]) {
+        let info = try tensor(name, rank: rank)
+        guard info.dtype == .u8 else { throw error(.unexpectedDType(tensor: name, expected: "u8", found: info.dtype)) }
+        return (Array(bytes(of: info)), info.shape)
+    }
+
+    /// The integer configuration value `key`.
+    public func int(_ key: String) throws -> Int64 {
+        switch try value(key) {
+        case .int(let value): return value
+        case let other: throw wrongType(key, expected: "i64", found: other)
+        }
+    }
+
+    /// The real configuration value `key`.
+    public func real(_ key: String) throws -> Double {
+        switch try value(key) {
+        case .real(let value): return value
+        case let other: throw wrongType(key, expected: "f64", found: other)
+        }
+    }
+
+    /// The string configuration value `key`.
+    public func string(_ key: String) throws -> String {
+        switch try value(key) {
+        case .string(let value): return value
+        case let other: throw wrongType(key, expected: "string", found: other)
+        }
+    }
+
+    /// The integer-array configuration value `key`.
+    public func intArray(_ key: String) throws -> [Int64] {
+        switch try value(key) {
+        case .ints(let values): return values
+        case let other: throw wrongType(key, expected: "i64[]", found: other)
+        }
+    }
+
+    /// The real-array configuration value `key`.
+    public func realArray(_ key: String) throws -> [Double] {
+        switch try value(key) {
+        case .reals(let values): return values
+        case let other: throw wrongType(key, expected: "f64[]", found: other)
+        }
+    }
+
+    /// An error about this file.
+    public func error(_ kind: WeightFileError.Kind) -> WeightFileError {
+        WeightFileError(path: path, kind: kind)
+    }
+
+    private func tensor(_ name: String, rank: Int?) throws -> TensorInfo {
+        let info = try tensor(name)
+        if let rank, info.shape.count != rank {
+            throw error(.unexpectedShape(tensor: name, expected: "rank \(rank)", found: info.shape))
+        }
+        return info
+    }
+
+    private func value(_ key: String) throws -> ConfigValue {
+        guard let value = config[key] else { throw error(.missingKey(key)) }
+        return value
+    }
+
+    private func wrongType(_ key: String, expected: String, found: ConfigValue) -> WeightFileError {
+        error(.wrongValueType(key: key, expected: expected, found: found.typeName))
+    }
+}

@@ -1,0 +1,207 @@
+import SemHiTokImageCodecs
+import SemHiTokFormats
+import SemHiTokCompute
+import SemHiTokPreprocessing
+import SemHiTokQuantization
+
+/// A SemHiTok model loaded from a weight container: image to tokens, tokens to image,
+/// image to semantic features (Spec/architecture.md). Every image is computed on its own,
+/// so results never depend on what else is in a batch.
+public final class SemHiTokModel: Sendable {
+    /// The architecture numbers.
+    public let configuration: ModelConfiguration
+    /// The weight container's fingerprint (Spec/weights.md section 6), recorded in token files.
+    public let fingerprint: [UInt8]
+
+    private let tower: SiglipVisionTower
+    private let semanticProjection: (LinearWeights, LinearWeights)
+    private let semanticQuantizer: SemanticQuantizer
+    private let semanticCodebook: Matrix
+    private let semanticDecoder: SemanticDecoder
+    private let pixelEncoder: PixelEncoder
+    private let pixelQuantizer: PixelQuantizer
+    private let pixelCodebook: Matrix
+    private let pixelDecoder: PixelDecoder
+
+    /// Loads the model in `file`, checking its configuration and every tensor's shape.
+    public init(_ file: WeightFile) throws {
+        let configuration = try ModelConfiguration(file)
+        let weights = try ModelWeightReader(file, configuration: configuration)
+        self.configuration = configuration
+        fingerprint = file.fingerprint
+        tower = try SiglipVisionTower(weights, configuration: configuration)
+        semanticProjection = (try weights.linear("semantic_quantizer.proj.0"), try weights.linear("semantic_quantizer.proj.2"))
+        semanticCodebook = try weights.matrix("semantic_quantizer.codebook")
+        pixelCodebook = try weights.matrix("pixel_quantizer.codebook")
+        do {
+            semanticQuantizer = try SemanticQuantizer(
+                codebook: semanticCodebook.values, codebookSize: configuration.semanticCodebookSize,
+                dimension: configuration.semanticCodeSize, metric: configuration.semanticMetric)
+            pixelQuantizer = try PixelQuantizer(
+                codebook: pixelCodebook.values, semanticCodebookSize: configuration.semanticCodebookSize,
+                subCodebookSize: configuration.pixelCodebookSize, dimension: configuration.pixelCodeSize,
+                metric: configuration.pixelMetric)
+        } catch let error as QuantizationError {
+            throw file.error(.invalidValue(key: "codebooks", detail: "\(error)"))
+        }
+        semanticDecoder = try SemanticDecoder(weights, configuration: configuration)
+        pixelEncoder = try PixelEncoder(weights, configuration: configuration)
+        pixelDecoder = try PixelDecoder(weights, configuration: configuration)
+    }
+
+    /// Opens, validates and loads the weight container at `path`.
+    public convenience init(contentsOf path: String, verifyingTensorData: Bool = true) throws {
+        try self.init(WeightFile(contentsOf: path, verifyingTensorData: verifyingTensorData))
+    }
+
+    /// Encodes `image` at the native resolution, or at `resolution` x `resolution` (at
+    /// least SigLIP's patch size `P`; the grid is `floor(resolution / P)` square), into
+    /// one token per patch, keeping every stage (Spec/architecture.md section 1).
+    public func encode(_ image: RGBImage, resolution: Int? = nil) throws -> ImageEncoding {
+        try encode([image], resolution: resolution)[0]
+    }
+
+    /// Encodes a batch of images as one computation: every image's result is bit for bit
+    /// what `encode` gives it alone (rows never mix; attention stays within an image).
+    public func encode(_ images: [RGBImage], resolution: Int? = nil) throws -> [ImageEncoding] {
+        guard !images.isEmpty else { return [] }
+        let semanticSide = try semanticBranch(images, resolution: resolution)
+        let (grid, n, semantic) = (semanticSide.grid, semanticSide.grid * semanticSide.grid, semanticSide.semantic)
+        let pixelPreprocessor = try preprocessor(size: grid * configuration.pixelPatchSize)
+        let pixelBranchValues = images.map { pixelPreprocessor.tensor(for: $0) }
+        let pixelProjection = pixelEncoder(pixelBranchValues)
+        let pixel = try pixelLookup(pixelProjection, semanticIndices: semantic.indices)
+        let tokens = tokens(semanticIndices: semantic.indices, pixelIndices: pixel.indices)
+        return images.indices.map { index in
+            let rows = (index * n)..<((index + 1) * n)
+            return ImageEncoding(
+                gridHeight: grid, gridWidth: grid, pixelValues: semanticSide.pixelValues[index],
+                pixelBranchValues: pixelBranchValues[index], siglipFeatures: semanticSide.siglipFeatures.rows(rows),
+                semanticProjection: semanticSide.projection.rows(rows),
+                semantic: CodeSearchResult(indices: Array(semantic.indices[rows]), scores: Array(semantic.scores[rows])),
+                pixelProjection: pixelProjection.rows(rows),
+                pixel: CodeSearchResult(indices: Array(pixel.indices[rows]), scores: Array(pixel.scores[rows])),
+                tokens: Array(tokens[rows]))
+        }
+    }
+
+    /// `F_sig [N, C]` of each image, computing only the SigLIP tower (the features that
+    /// feed the semantic quantizer; bit for bit those of `encode`).
+    public func siglipFeatures(_ images: [RGBImage], resolution: Int? = nil) throws -> [Matrix] {
+        guard !images.isEmpty else { return [] }
+        let (grid, pixelValues) = try siglipInputs(images, resolution: resolution)
+        let features = tower(pixelValues)
+        let n = grid * grid
+        return images.indices.map { features.rows(($0 * n)..<(($0 + 1) * n)) }
+    }
+
+    /// `F_sem [N, C]` of each image: its semantic indices through the semantic decoder,
+    /// without the pixel branch (bit for bit `semanticFeatures` of `encode`'s indices).
+    public func semanticFeatures(_ images: [RGBImage], resolution: Int? = nil) throws -> [Matrix] {
+        guard !images.isEmpty else { return [] }
+        let branch = try semanticBranch(images, resolution: resolution)
+        let n = branch.grid * branch.grid
+        let indices = images.indices.map { Array(branch.semantic.indices[($0 * n)..<(($0 + 1) * n)]) }
+        return try semanticFeatures(semanticIndices: indices, gridHeight: branch.grid, gridWidth: branch.grid)
+    }
+
+    /// The grid and SigLIP's preprocessed inputs at the native or the given resolution.
+    private func siglipInputs(_ images: [RGBImage], resolution: Int?) throws -> (grid: Int, pixelValues: [ImageTensor]) {
+        let size = resolution ?? configuration.imageSize
+        let patch = configuration.siglipPatchSize
+        guard size >= patch else { throw ModelError.invalidResolution(size, patchSize: patch) }
+        let siglipPreprocessor = try preprocessor(size: size)
+        return (size / patch, images.map { siglipPreprocessor.tensor(for: $0) })
+    }
+
+    /// The semantic side of the encoder: SigLIP, the projection and the semantic lookup of
+    /// a batch, rows image after image.
+    private func semanticBranch(_ images: [RGBImage], resolution: Int?) throws
+        -> (grid: Int, pixelValues: [ImageTensor], siglipFeatures: Matrix, projection: Matrix, semantic: CodeSearchResult)
+    {
+        let (grid, pixelValues) = try siglipInputs(images, resolution: resolution)
+        let siglipFeatures = tower(pixelValues)
+        let projection = Gemm.linear(Gemm.linear(siglipFeatures, semanticProjection.0, then: .tanh), semanticProjection.1)
+        return (grid, pixelValues, siglipFeatures, projection, try semanticLookup(projection))
+    }
+
+    /// The semantic lookup of `z_sem [N, D_q]` in `C_sem` (Spec/quantization.md).
+    public func semanticLookup(_ projection: Matrix) throws -> CodeSearchResult {
+        try semanticQuantizer.quantize(projection.values)
+    }
+
+    /// The pixel lookup of `z_pix [N, d]`, row `n` in `C_pix[semanticIndices[n]]`
+    /// (Spec/quantization.md).
+    public func pixelLookup(_ projection: Matrix, semanticIndices: [Int32]) throws -> CodeSearchResult {
+        try pixelQuantizer.quantize(projection.values, semanticIndices: semanticIndices)
+    }
+
+    /// `i * m + j` for each patch.
+    public func tokens(semanticIndices: [Int32], pixelIndices: [Int32]) -> [UInt32] {
+        pixelQuantizer.tokens(semanticIndices: semanticIndices, pixelIndices: pixelIndices)
+    }
+
+    /// `F_sem [N, C]`: the semantic decoder's features for a grid of semantic indices.
+    public func semanticFeatures(semanticIndices: [Int32], gridHeight: Int, gridWidth: Int) throws -> Matrix {
+        try semanticFeatures(semanticIndices: [semanticIndices], gridHeight: gridHeight, gridWidth: gridWidth)[0]
+    }
+
+    /// `F_sem` of a batch of grids of one size, each bit for bit as computed alone.
+    public func semanticFeatures(semanticIndices batch: [[Int32]], gridHeight: Int, gridWidth: Int) throws -> [Matrix] {
+        guard !batch.isEmpty else { return [] }
+        try checkGrid(batch.map(\.count), gridHeight: gridHeight, gridWidth: gridWidth)
+        if let position = batch.joined().firstIndex(where: { $0 < 0 || Int($0) >= configuration.semanticCodebookSize }) {
+            throw ModelError.semanticIndexOutOfRange(index: batch.joined()[position], codebookSize: configuration.semanticCodebookSize)
+        }
+        let codes = rows(of: semanticCodebook, at: batch.joined().map(Int.init))
+        let features = semanticDecoder(codes: codes, rows: gridHeight, columns: gridWidth)
+        let n = gridHeight * gridWidth
+        return batch.indices.map { features.rows(($0 * n)..<(($0 + 1) * n)) }
+    }
+
+    /// The pixel decoder's output `[3, gridHeight * P_pix, gridWidth * P_pix]` for `tokens`.
+    public func decode(tokens: [UInt32], gridHeight: Int, gridWidth: Int) throws -> ImageTensor {
+        try decode(tokens: [tokens], gridHeight: gridHeight, gridWidth: gridWidth)[0]
+    }
+
+    /// The pixel decoder's outputs for a batch of token grids of one size, each bit for bit
+    /// as decoded alone.
+    public func decode(tokens batch: [[UInt32]], gridHeight: Int, gridWidth: Int) throws -> [ImageTensor] {
+        guard !batch.isEmpty else { return [] }
+        try checkGrid(batch.map(\.count), gridHeight: gridHeight, gridWidth: gridWidth)
+        let tokens = Array(batch.joined())
+        if let position = tokens.firstIndex(where: { Int($0) >= configuration.vocabularySize }) {
+            throw ModelError.tokenOutOfRange(position: position % (gridHeight * gridWidth), token: tokens[position],
+                                             vocabularySize: configuration.vocabularySize)
+        }
+        let m = configuration.pixelCodebookSize
+        let semanticCodes = rows(of: semanticCodebook, at: tokens.map { Int($0) / m })
+        let pixelCodes = rows(of: pixelCodebook.reshaped(rows: configuration.vocabularySize, columns: configuration.pixelCodeSize),
+                              at: tokens.map { Int($0) })
+        return pixelDecoder(semanticCodes: semanticCodes, pixelCodes: pixelCodes, rows: gridHeight, columns: gridWidth)
+    }
+
+    /// The reconstruction of `tokens` as 8-bit RGB (Spec/preprocessing.md section 4).
+    public func decodeImage(tokens: [UInt32], gridHeight: Int, gridWidth: Int) throws -> RGBImage {
+        try Postprocessor.image(from: decode(tokens: tokens, gridHeight: gridHeight, gridWidth: gridWidth))
+    }
+
+    /// Every grid of a batch must be `gridHeight x gridWidth`, at least 1 x 1.
+    private func checkGrid(_ counts: [Int], gridHeight: Int, gridWidth: Int) throws {
+        guard gridHeight >= 1, gridWidth >= 1, gridHeight <= TokenRecord.maximumGridSide, gridWidth <= TokenRecord.maximumGridSide else {
+            throw ModelError.gridMismatch(tokens: counts.first ?? 0, rows: gridHeight, columns: gridWidth)
+        }
+        if let wrong = counts.first(where: { $0 != gridHeight * gridWidth }) {
+            throw ModelError.gridMismatch(tokens: wrong, rows: gridHeight, columns: gridWidth)
+        }
+    }
+
+    private func preprocessor(size: Int) throws -> Preprocessor {
+        try Preprocessor(size: size, mean: configuration.mean, std: configuration.std)
+    }
+
+    /// The rows `indices` of `matrix`, in that order.
+    private func rows(of matrix: Matrix, at indices: [Int]) -> Matrix {
+        Matrix(rows: indices.count, columns: matrix.columns, values: indices.flatMap { matrix.row($0) })
+    }
+}

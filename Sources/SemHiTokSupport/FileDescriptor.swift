@@ -1,0 +1,102 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An open POSIX file descriptor whose operations throw `FileSystemError` naming the
+/// file, and which closes itself.
+package final class FileDescriptor {
+    package let path: String
+    private let descriptor: Int32
+
+    private init(path: String, flags: Int32, operation: String) throws {
+        self.path = path
+        descriptor = open(path, flags | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw FileSystemError.fromErrno(path, operation) }
+    }
+
+    private init(path: String, descriptor: Int32) {
+        self.path = path
+        self.descriptor = descriptor
+    }
+
+    /// Opens an existing file for reading.
+    package static func forReading(_ path: String) throws -> FileDescriptor {
+        try FileDescriptor(path: path, flags: O_RDONLY, operation: "cannot open")
+    }
+
+    /// Creates a new file for writing; fails if it exists.
+    static func creatingNew(_ path: String) throws -> FileDescriptor {
+        try FileDescriptor(path: path, flags: O_WRONLY | O_CREAT | O_EXCL, operation: "cannot create")
+    }
+
+    /// Opens an existing file for reading and writing in place.
+    package static func forUpdate(_ path: String) throws -> FileDescriptor {
+        try FileDescriptor(path: path, flags: O_RDWR, operation: "cannot open for writing")
+    }
+
+    /// Standard input, which stays open when this object goes away.
+    package static func standardInput() -> FileDescriptor {
+        FileDescriptor(path: "<stdin>", descriptor: dup(STDIN_FILENO))
+    }
+
+    deinit { close(descriptor) }
+
+    /// Writes all of `bytes` at the current position.
+    package func write(_ bytes: UnsafeRawBufferPointer) throws {
+        var done = 0
+        while done < bytes.count {
+            let written = posixWrite(descriptor, bytes.baseAddress! + done, bytes.count - done)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw FileSystemError.fromErrno(path, "cannot write")
+            }
+            done += written
+        }
+    }
+
+    /// Writes all of `bytes` at the current position.
+    package func write(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { try write($0) }
+    }
+
+    /// Reads until `buffer` is full or the input ends; returns how many bytes were read.
+    package func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        var done = 0
+        while done < buffer.count {
+            let got = posixRead(descriptor, buffer.baseAddress! + done, buffer.count - done)
+            if got < 0 {
+                if errno == EINTR { continue }
+                throw FileSystemError.fromErrno(path, "cannot read")
+            }
+            if got == 0 { break }
+            done += got
+        }
+        return done
+    }
+
+    /// Moves the write position to `offset` from the start.
+    package func seek(to offset: Int) throws {
+        guard lseek(descriptor, off_t(offset), SEEK_SET) >= 0 else { throw FileSystemError.fromErrno(path, "cannot seek") }
+    }
+
+    /// Cuts the file to `length` bytes.
+    package func truncate(to length: Int) throws {
+        guard ftruncate(descriptor, off_t(length)) == 0 else { throw FileSystemError.fromErrno(path, "cannot truncate") }
+    }
+
+    /// Flushes the file's data to the storage device.
+    package func synchronize() throws {
+        guard fsync(descriptor) == 0 else { throw FileSystemError.fromErrno(path, "cannot sync") }
+    }
+}
+
+// The methods above are named `write` and `read`, which hide the C functions inside the class.
+private func posixWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
+    write(descriptor, bytes, count)
+}
+
+private func posixRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+    read(descriptor, buffer, count)
+}
