@@ -1,5 +1,5 @@
 // What one core of an x86-64 CPU with AVX2 and FMA can do with the instruction mixes of
-// SemHiTok's GEMM kernels (Sources/SemHiTok/Compute/GemmKernel.swift), measured without
+// SemHiTok's GEMM kernels (Sources/SemHiTokCompute/GemmKernel.swift), measured without
 // anything else around them: the ceiling a whole product cannot pass. Written in assembly
 // so that the instructions are exactly the ones named (the Swift compiler emits the same
 // loops for the kernels; see `objdump -d` of a native build). `Benchmarks/gemm` runs it.

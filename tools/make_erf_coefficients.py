@@ -9,7 +9,7 @@ small-argument branch needs no fitting: its coefficients are the Maclaurin serie
     python3 tools/make_erf_coefficients.py
 
 NumPy only. The output is the table in the Spec and the constants in
-Sources/SemHiTok/Compute/VectorMath.swift.
+Sources/SemHiTokCompute/VectorMath.swift.
 """
 import math
 

@@ -3,7 +3,7 @@ and finds exactly the pixels they were made from.
 
 The Swift test `PNGEncoderTests.writesTheCommittedFixtureBytes` checks that the encoder
 still writes these exact bytes, so this check stays meaningful. The images are rebuilt here
-from the formulas of `EncoderPattern` in Tests/SemHiTokTests/PNGEncoderTests.swift.
+from the formulas of `EncoderPattern` in Tests/SemHiTokImageCodecsTests/PNGEncoderTests.swift.
 """
 import struct
 import zlib
