@@ -26,9 +26,7 @@ enum DecodeCommand {
         let directory = try arguments.required("-o")
         let model = try arguments.model()
         let tokens = try TokenFile(contentsOf: arguments.positionals[0])
-        try tokens.header.checkProducedBy(fingerprint: model.fingerprint,
-                                          semanticCodebookSize: model.configuration.semanticCodebookSize,
-                                          pixelCodebookSize: model.configuration.pixelCodebookSize, path: tokens.path)
+        try model.checkTokens(tokens.header, path: tokens.path)
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
@@ -37,21 +35,11 @@ enum DecodeCommand {
         var used = Set<String>()
         for indices in try arguments.batches(of: Array(0..<tokens.recordCount)) {
             let records = try indices.map { try tokens.record(at: $0) }
-            // A batch shares one grid size: split it where the size changes.
-            var start = 0
-            while start < records.count {
-                let (height, width) = (records[start].gridHeight, records[start].gridWidth)
-                var end = start + 1
-                while end < records.count, records[end].gridHeight == height, records[end].gridWidth == width { end += 1 }
-                let images = try model.decode(tokens: records[start..<end].map(\.tokens), gridHeight: height, gridWidth: width)
-                for (offset, image) in images.enumerated() {
-                    let index = indices[indices.startIndex + start + offset]
-                    var name = outputName(forKey: records[start + offset].key)
-                    if name.isEmpty || used.contains(name) { name = "record-\(index)" }
-                    used.insert(name)
-                    try ImageFile.write(try Postprocessor.image(from: image), to: directory + "/" + name + ".png")
-                }
-                start = end
+            for (index, (record, image)) in zip(indices, zip(records, try model.decode(records))) {
+                var name = outputName(forKey: record.key)
+                if name.isEmpty || used.contains(name) { name = "record-\(index)" }
+                used.insert(name)
+                try ImageFile.write(try Postprocessor.image(from: image), to: directory + "/" + name + ".png")
             }
         }
         console.printOutput("\(directory): \(tokens.recordCount) image\(tokens.recordCount == 1 ? "" : "s") decoded")

@@ -28,13 +28,7 @@ enum EncodeCommand {
         let output = try arguments.required("-o")
         let size = try arguments.integer("--size", in: 1...16_384)
         let model = try arguments.model()
-        let configuration = model.configuration
-        let grid = (size ?? configuration.imageSize) / configuration.siglipPatchSize
-        guard grid >= 1 else { throw ModelError.invalidResolution(size ?? 0, patchSize: configuration.siglipPatchSize) }
-        let header = TokenFileHeader(modelFingerprint: model.fingerprint,
-                                     semanticCodebookSize: configuration.semanticCodebookSize,
-                                     pixelCodebookSize: configuration.pixelCodebookSize,
-                                     gridHeight: grid, gridWidth: grid)
+        let header = try model.tokenFileHeader(resolution: size)
         let writer = arguments.flags.contains("--append")
             ? try TokenFileWriter.append(to: output, header: header)
             : try TokenFileWriter.create(at: output, header: header)

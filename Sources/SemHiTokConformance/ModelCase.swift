@@ -16,7 +16,7 @@ enum ModelCase {
         let configuration = model.configuration
         let tolerance = try file.real("tolerance.relative")
         let input = try file.caseImage("input")
-        let (s, sPix, n) = (configuration.imageSize, configuration.pixelImageSize, configuration.gridSize * configuration.gridSize)
+        let (s, sPix, n) = (configuration.imageSize, configuration.pixelImageSize, configuration.patchCount)
         let grid = configuration.gridSize
         let semanticIndices = try file.caseInt32s("expected.semantic_indices", shape: [n])
         let pixelIndices = try file.caseInt32s("expected.pixel_indices", shape: [n])
@@ -38,9 +38,9 @@ enum ModelCase {
 
         let encoding = try model.encode(input)
         failures += ExactComparison.bits("expected.pixel_values", expected: try floats("expected.pixel_values", [3, s, s]),
-                                         actual: encoding.pixelValues.values)
+                                         actual: encoding.siglipInput.values)
         failures += ExactComparison.bits("expected.pixel_values_pix", expected: try floats("expected.pixel_values_pix", [3, sPix, sPix]),
-                                         actual: encoding.pixelBranchValues.values)
+                                         actual: encoding.pixelEncoderInput.values)
 
         let storedSemantic = try model.semanticLookup(
             Matrix(rows: n, columns: configuration.semanticCodeSize, values: semanticProjection))

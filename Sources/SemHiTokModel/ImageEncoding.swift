@@ -7,10 +7,10 @@ public struct ImageEncoding: Sendable {
     /// Grid rows and columns, in patches.
     public let gridHeight: Int
     public let gridWidth: Int
-    /// SigLIP's input, `[3, S, S]`.
-    public let pixelValues: ImageTensor
+    /// SigLIP's input, `[3, S, S]` (transformers calls it `pixel_values`).
+    public let siglipInput: ImageTensor
     /// The pixel encoder's input, `[3, S_pix, S_pix]`.
-    public let pixelBranchValues: ImageTensor
+    public let pixelEncoderInput: ImageTensor
     /// `F_sig [N, C]`.
     public let siglipFeatures: Matrix
     /// `z_sem [N, D_q]`, before normalisation.

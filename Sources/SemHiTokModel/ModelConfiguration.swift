@@ -58,11 +58,34 @@ public struct ModelConfiguration: Equatable, Sendable {
     public var pixelDecoder: Stack
 
     /// `G = S / P`: patches per side at the native resolution.
-    public var gridSize: Int { imageSize / siglipPatchSize }
-    /// `S_pix = G * P_pix`: the pixel branch's square input and output size.
-    public var pixelImageSize: Int { gridSize * pixelPatchSize }
+    public var gridSize: Int { patchesPerSide(resolution: imageSize) }
+    /// `G²`: patches at the native resolution, the rows of every position embedding.
+    public var patchCount: Int { gridSize * gridSize }
+    /// `S_pix = G * P_pix`: the pixel branch's square input and output size at the native
+    /// resolution.
+    public var pixelImageSize: Int { pixelImageSize(gridSide: gridSize) }
     /// `K * m`: the number of token ids.
     public var vocabularySize: Int { semanticCodebookSize * pixelCodebookSize }
+
+    /// Patches per side of the square grid of an input of `resolution` x `resolution`
+    /// pixels, the native `S` when nil: `floor(resolution / P)` (Spec/architecture.md
+    /// section 1). Refuses a resolution below one patch.
+    public func gridSide(resolution: Int? = nil) throws(ModelError) -> Int {
+        let size = resolution ?? imageSize
+        guard size >= siglipPatchSize else { throw .invalidResolution(size, patchSize: siglipPatchSize) }
+        return patchesPerSide(resolution: size)
+    }
+
+    /// The pixel branch's square input and output size for a grid of `gridSide` patches a
+    /// side: the grids of both branches must match, so the pixel encoder reads the image at
+    /// `gridSide * P_pix` (Spec/architecture.md section 3.4).
+    public func pixelImageSize(gridSide: Int) -> Int {
+        gridSide * pixelPatchSize
+    }
+
+    private func patchesPerSide(resolution: Int) -> Int {
+        resolution / siglipPatchSize
+    }
 }
 
 extension ModelConfiguration {

@@ -9,8 +9,8 @@ public enum ModelInitializer {
     public static func weights(for configuration: ModelConfiguration, seed: UInt64) -> WeightFileBuilder {
         var builder = WeightFileBuilder()
         builder.config = configuration.configValues
-        for (name, shape) in configuration.tensorShapes {
-            builder.addFloat32(name, shape: shape, values(name: name, shape: shape, seed: seed))
+        for tensor in ModelTensors(configuration).all {
+            builder.addFloat32(tensor.name, shape: tensor.shape, values(name: tensor.name, shape: tensor.shape, seed: seed))
         }
         return builder
     }

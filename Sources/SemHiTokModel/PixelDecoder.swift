@@ -4,20 +4,39 @@ import SemHiTokCompute
 /// semantic and pixel code vectors of each patch, ending in a linear head to the patch's
 /// pixels, unpatchified into a `[3, rows * P_pix, columns * P_pix]` image tensor.
 struct PixelDecoder: Sendable {
-    let inputProjection: LinearWeights
-    let positionEmbedding: Matrix
+    /// `input_proj`, `pos_embed`, `blocks.{l}.*`, `norm`, `head`.
+    struct Tensors: Sendable {
+        let inputProj: LinearTensors
+        let posEmbed: TensorDeclaration
+        let blocks: [TimmBlock.Tensors]
+        let norm: LayerNormTensors
+        let head: LinearTensors
+
+        init(_ scope: TensorScope, _ configuration: ModelConfiguration) {
+            let width = configuration.pixelDecoder.hiddenSize
+            let patchSize = configuration.pixelPatchSize
+            inputProj = scope.linear("input_proj", outputs: width, inputs: configuration.semanticCodeSize + configuration.pixelCodeSize)
+            posEmbed = scope.tensor("pos_embed", shape: [configuration.patchCount, width])
+            blocks = TimmBlock.Tensors.stack(scope, configuration.pixelDecoder)
+            norm = scope.layerNorm("norm", width: width)
+            head = scope.linear("head", outputs: patchSize * patchSize * 3, inputs: width)
+        }
+    }
+
+    let inputProj: LinearWeights
+    let posEmbed: Matrix
     let blocks: [TimmBlock]
     let norm: LayerNorm
     let head: LinearWeights
     let patchSize: Int
 
-    init(_ weights: ModelWeightReader, configuration: ModelConfiguration) throws {
+    init(_ weights: ModelWeightReader, _ tensors: Tensors, configuration: ModelConfiguration) throws {
         let stack = configuration.pixelDecoder
-        inputProjection = try weights.linear("pixel_decoder.input_proj")
-        positionEmbedding = try weights.matrix("pixel_decoder.pos_embed")
-        blocks = try TimmBlock.stack(weights, prefix: "pixel_decoder", stack: stack)
-        norm = try weights.layerNorm("pixel_decoder.norm", epsilon: stack.layerNormEpsilon)
-        head = try weights.linear("pixel_decoder.head")
+        inputProj = try weights.linear(tensors.inputProj)
+        posEmbed = try weights.matrix(tensors.posEmbed)
+        blocks = try TimmBlock.stack(weights, tensors.blocks, stack: stack)
+        norm = try weights.layerNorm(tensors.norm, epsilon: stack.layerNormEpsilon)
+        head = try weights.linear(tensors.head)
         patchSize = configuration.pixelPatchSize
     }
 
@@ -33,8 +52,8 @@ struct PixelDecoder: Sendable {
         }
         let width = semanticCodes.columns + pixelCodes.columns
         let patchCount = rows * columns
-        var x = Gemm.linear(Matrix(rows: semanticCodes.rows, columns: width, values: input), inputProjection)
-            .addingToEachBlock(PositionInterpolation.resize(positionEmbedding, rows: rows, columns: columns))
+        var x = Gemm.linear(Matrix(rows: semanticCodes.rows, columns: width, values: input), inputProj)
+            .addingToEachBlock(PositionInterpolation.resize(posEmbed, rows: rows, columns: columns))
         for block in blocks { x = block(x, sequenceLength: patchCount) }
         let patches = Gemm.linear(norm(x), head)
         return (0..<(semanticCodes.rows / patchCount)).map {

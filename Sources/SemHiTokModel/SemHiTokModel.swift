@@ -13,8 +13,8 @@ public final class SemHiTokModel: Sendable {
     /// The weight container's fingerprint (Spec/weights.md section 6), recorded in token files.
     public let fingerprint: [UInt8]
 
-    private let tower: SiglipVisionTower
-    private let semanticProjection: (LinearWeights, LinearWeights)
+    private let siglip: SiglipVisionTower
+    private let semanticProjection: SemanticProjection
     private let semanticQuantizer: SemanticQuantizer
     private let semanticCodebook: Matrix
     private let semanticDecoder: SemanticDecoder
@@ -26,13 +26,14 @@ public final class SemHiTokModel: Sendable {
     /// Loads the model in `file`, checking its configuration and every tensor's shape.
     public init(_ file: WeightFile) throws {
         let configuration = try ModelConfiguration(file)
-        let weights = try ModelWeightReader(file, configuration: configuration)
+        let tensors = ModelTensors(configuration)
+        let weights = try ModelWeightReader(file, declaring: tensors.all)
         self.configuration = configuration
         fingerprint = file.fingerprint
-        tower = try SiglipVisionTower(weights, configuration: configuration)
-        semanticProjection = (try weights.linear("semantic_quantizer.proj.0"), try weights.linear("semantic_quantizer.proj.2"))
-        semanticCodebook = try weights.matrix("semantic_quantizer.codebook")
-        pixelCodebook = try weights.matrix("pixel_quantizer.codebook")
+        siglip = try SiglipVisionTower(weights, tensors.siglip, configuration: configuration)
+        semanticProjection = try SemanticProjection(weights, tensors.semanticProjection)
+        semanticCodebook = try weights.matrix(tensors.semanticCodebook)
+        pixelCodebook = try weights.matrix(tensors.pixelCodebook)
         do {
             semanticQuantizer = try SemanticQuantizer(
                 codebook: semanticCodebook.values, codebookSize: configuration.semanticCodebookSize,
@@ -44,9 +45,9 @@ public final class SemHiTokModel: Sendable {
         } catch let error as QuantizationError {
             throw file.error(.invalidValue(key: "codebooks", detail: "\(error)"))
         }
-        semanticDecoder = try SemanticDecoder(weights, configuration: configuration)
-        pixelEncoder = try PixelEncoder(weights, configuration: configuration)
-        pixelDecoder = try PixelDecoder(weights, configuration: configuration)
+        semanticDecoder = try SemanticDecoder(weights, tensors.semanticDecoder, configuration: configuration)
+        pixelEncoder = try PixelEncoder(weights, tensors.pixelEncoder, configuration: configuration)
+        pixelDecoder = try PixelDecoder(weights, tensors.pixelDecoder, configuration: configuration)
     }
 
     /// Opens, validates and loads the weight container at `path`.
@@ -67,16 +68,16 @@ public final class SemHiTokModel: Sendable {
         guard !images.isEmpty else { return [] }
         let semanticSide = try semanticBranch(images, resolution: resolution)
         let (grid, n, semantic) = (semanticSide.grid, semanticSide.grid * semanticSide.grid, semanticSide.semantic)
-        let pixelPreprocessor = try preprocessor(size: grid * configuration.pixelPatchSize)
-        let pixelBranchValues = images.map { pixelPreprocessor.tensor(for: $0) }
-        let pixelProjection = pixelEncoder(pixelBranchValues)
+        let pixelPreprocessor = try preprocessor(size: configuration.pixelImageSize(gridSide: grid))
+        let pixelEncoderInputs = images.map { pixelPreprocessor.tensor(for: $0) }
+        let pixelProjection = pixelEncoder(pixelEncoderInputs)
         let pixel = try pixelLookup(pixelProjection, semanticIndices: semantic.indices)
         let tokens = tokens(semanticIndices: semantic.indices, pixelIndices: pixel.indices)
         return images.indices.map { index in
             let rows = (index * n)..<((index + 1) * n)
             return ImageEncoding(
-                gridHeight: grid, gridWidth: grid, pixelValues: semanticSide.pixelValues[index],
-                pixelBranchValues: pixelBranchValues[index], siglipFeatures: semanticSide.siglipFeatures.rows(rows),
+                gridHeight: grid, gridWidth: grid, siglipInput: semanticSide.siglipInputs[index],
+                pixelEncoderInput: pixelEncoderInputs[index], siglipFeatures: semanticSide.siglipFeatures.rows(rows),
                 semanticProjection: semanticSide.projection.rows(rows),
                 semantic: CodeSearchResult(indices: Array(semantic.indices[rows]), scores: Array(semantic.scores[rows])),
                 pixelProjection: pixelProjection.rows(rows),
@@ -89,8 +90,8 @@ public final class SemHiTokModel: Sendable {
     /// feed the semantic quantizer; bit for bit those of `encode`).
     public func siglipFeatures(_ images: [RGBImage], resolution: Int? = nil) throws -> [Matrix] {
         guard !images.isEmpty else { return [] }
-        let (grid, pixelValues) = try siglipInputs(images, resolution: resolution)
-        let features = tower(pixelValues)
+        let (grid, inputs) = try siglipInputs(images, resolution: resolution)
+        let features = siglip(inputs)
         let n = grid * grid
         return images.indices.map { features.rows(($0 * n)..<(($0 + 1) * n)) }
     }
@@ -105,24 +106,22 @@ public final class SemHiTokModel: Sendable {
         return try semanticFeatures(semanticIndices: indices, gridHeight: branch.grid, gridWidth: branch.grid)
     }
 
-    /// The grid and SigLIP's preprocessed inputs at the native or the given resolution.
-    private func siglipInputs(_ images: [RGBImage], resolution: Int?) throws -> (grid: Int, pixelValues: [ImageTensor]) {
-        let size = resolution ?? configuration.imageSize
-        let patch = configuration.siglipPatchSize
-        guard size >= patch else { throw ModelError.invalidResolution(size, patchSize: patch) }
-        let siglipPreprocessor = try preprocessor(size: size)
-        return (size / patch, images.map { siglipPreprocessor.tensor(for: $0) })
+    /// The grid side and SigLIP's preprocessed inputs at the native or the given resolution.
+    private func siglipInputs(_ images: [RGBImage], resolution: Int?) throws -> (grid: Int, inputs: [ImageTensor]) {
+        let grid = try configuration.gridSide(resolution: resolution)
+        let siglipPreprocessor = try preprocessor(size: resolution ?? configuration.imageSize)
+        return (grid, images.map { siglipPreprocessor.tensor(for: $0) })
     }
 
     /// The semantic side of the encoder: SigLIP, the projection and the semantic lookup of
     /// a batch, rows image after image.
     private func semanticBranch(_ images: [RGBImage], resolution: Int?) throws
-        -> (grid: Int, pixelValues: [ImageTensor], siglipFeatures: Matrix, projection: Matrix, semantic: CodeSearchResult)
+        -> (grid: Int, siglipInputs: [ImageTensor], siglipFeatures: Matrix, projection: Matrix, semantic: CodeSearchResult)
     {
-        let (grid, pixelValues) = try siglipInputs(images, resolution: resolution)
-        let siglipFeatures = tower(pixelValues)
-        let projection = Gemm.linear(Gemm.linear(siglipFeatures, semanticProjection.0, then: .tanh), semanticProjection.1)
-        return (grid, pixelValues, siglipFeatures, projection, try semanticLookup(projection))
+        let (grid, inputs) = try siglipInputs(images, resolution: resolution)
+        let siglipFeatures = siglip(inputs)
+        let projection = semanticProjection(siglipFeatures)
+        return (grid, inputs, siglipFeatures, projection, try semanticLookup(projection))
     }
 
     /// The semantic lookup of `z_sem [N, D_q]` in `C_sem` (Spec/quantization.md).
@@ -179,6 +178,36 @@ public final class SemHiTokModel: Sendable {
         let pixelCodes = rows(of: pixelCodebook.reshaped(rows: configuration.vocabularySize, columns: configuration.pixelCodeSize),
                               at: tokens.map { Int($0) })
         return pixelDecoder(semanticCodes: semanticCodes, pixelCodes: pixelCodes, rows: gridHeight, columns: gridWidth)
+    }
+
+    /// The pixel decoder's outputs for token records of any grids, in order: each run of
+    /// consecutive records of one grid is computed together, each record bit for bit as
+    /// decoded alone.
+    public func decode(_ records: some Collection<TokenRecord>) throws -> [ImageTensor] {
+        var images: [ImageTensor] = []
+        var rest = records[...]
+        while let first = rest.first {
+            let run = rest.prefix { $0.gridHeight == first.gridHeight && $0.gridWidth == first.gridWidth }
+            images += try decode(tokens: run.map(\.tokens), gridHeight: first.gridHeight, gridWidth: first.gridWidth)
+            rest = rest.dropFirst(run.count)
+        }
+        return images
+    }
+
+    /// The header of a token file for this model's tokens of images encoded at
+    /// `resolution` (the native size when nil): its fingerprint, `K`, `m` and the grid
+    /// (Spec/tokens.md section 1.1).
+    public func tokenFileHeader(resolution: Int? = nil) throws -> TokenFileHeader {
+        let grid = try configuration.gridSide(resolution: resolution)
+        return TokenFileHeader(modelFingerprint: fingerprint, semanticCodebookSize: configuration.semanticCodebookSize,
+                               pixelCodebookSize: configuration.pixelCodebookSize, gridHeight: grid, gridWidth: grid)
+    }
+
+    /// Checks that the token file `path` with `header` holds this model's tokens
+    /// (Spec/tokens.md section 3).
+    public func checkTokens(_ header: TokenFileHeader, path: String) throws {
+        try header.checkProducedBy(fingerprint: fingerprint, semanticCodebookSize: configuration.semanticCodebookSize,
+                                   pixelCodebookSize: configuration.pixelCodebookSize, path: path)
     }
 
     /// The reconstruction of `tokens` as 8-bit RGB (Spec/preprocessing.md section 4).

@@ -27,7 +27,7 @@ struct ModelBatchTests {
     }
 
     private static func bits(_ encoding: ImageEncoding) -> [[UInt32]] {
-        [encoding.pixelValues.values, encoding.pixelBranchValues.values, encoding.siglipFeatures.values,
+        [encoding.siglipInput.values, encoding.pixelEncoderInput.values, encoding.siglipFeatures.values,
          encoding.semanticProjection.values, encoding.semantic.scores, encoding.pixelProjection.values,
          encoding.pixel.scores].map { $0.map(\.bitPattern) }
             + [encoding.semantic.indices.map { UInt32(bitPattern: $0) }, encoding.pixel.indices.map { UInt32(bitPattern: $0) },
