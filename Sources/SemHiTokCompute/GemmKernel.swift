@@ -10,30 +10,25 @@ import CVectorRegisters
 ///
 /// Why one row by 64 outputs: with multiply and add kept separate, every `k` costs a
 /// multiply and an add per vector register of lanes plus one broadcast of `x[k]` per row,
-/// and on the benchmark machine (Benchmarks/README.md) those instructions, not the
-/// arithmetic units, are the limit. As many accumulators per broadcast as fit in the
-/// vector registers beside the broadcast and a product is the best ratio, and with one row
-/// each weight vector is used once per `k`, so its load folds into the multiply. 64
-/// outputs are 8 registers with AVX (16 of 32 bytes), 4 with AVX-512 and 16 of ARM64's 32;
-/// in a default x86-64 build (SSE2: 16 registers of 16 bytes) they would be all 16 and the
-/// loop would spill, so there the block is 1 row by 32 outputs (8 registers), 35% faster
-/// than 1 x 64 (`CVectorRegisters` tells which at compile time). Measured on the kernel
-/// alone, with `-target-cpu native`: 1 x 64 about 28 GFLOP/s, 3 x 32 28, 6 x 16 26; in a
-/// default build 1 x 64 16, 3 x 32 14, 6 x 16 10; and in whole products (`Benchmarks/gemm`)
-/// 1 x 32 25 native and 21 default (`Benchmarks/kernel_ceiling.c` measures the AVX loop's
-/// ceiling). 64 outputs are also a
-/// ViT head's size and divide every ViT width but 4304.
+/// and those instructions, not the arithmetic units, are the limit. As many accumulators
+/// per broadcast as fit in the vector registers beside the broadcast and a product is the
+/// best ratio, and with one row each weight vector is used once per `k`, so its load folds
+/// into the multiply. 64 outputs are 8 registers with AVX (16 of 32 bytes), 4 with AVX-512
+/// and 16 of ARM64's 32; in a default x86-64 build (SSE2: 16 registers of 16 bytes) they
+/// would be all 16 and the loop would spill, so there the block is 1 row by 32 outputs
+/// (8 registers; `CVectorRegisters` tells which at compile time). 64 outputs are also a
+/// ViT head's size and divide every ViT width but 4304. The shapes measured against each
+/// other are in Benchmarks/README.md ("Register blocks").
 ///
 /// Opt-in: built with `-Xswiftc -DSEMHITOK_FUSED_MULTIPLY_ADD` (and a `-target-cpu` with
 /// FMA; without one each fused operation is a slow library call), each step is one fused
 /// multiply-add `fma(x[k], w[k], acc)`, rounded once, and the block is 6 rows by 16
 /// outputs: one fused instruction per 8 lanes leaves the loads as the limit, and six rows
-/// share each weight vector (38 to 40 GFLOP/s on the kernel alone on the benchmark machine).
-/// The results are still the same for any blocking, thread count or batch, but they differ
-/// in the last bits from a default build's, so such a build is no longer bit-identical to
-/// other machines' (the golden model cases, checked within a tolerance, still pass). Only
-/// matrix products change: the quantizers' arithmetic is normative and stays unfused
-/// (Spec/quantization.md).
+/// share each weight vector. The results are still the same for any blocking, thread count
+/// or batch, but they differ in the last bits from a default build's, so such a build is
+/// no longer bit-identical to other machines' (the golden model cases, checked within a
+/// tolerance, still pass). Only matrix products change: the quantizers' arithmetic is
+/// normative and stays unfused (Spec/quantization.md).
 enum GemmKernel {
     typealias Lanes = SIMD16<Float>
 
