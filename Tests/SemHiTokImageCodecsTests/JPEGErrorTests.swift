@@ -62,6 +62,12 @@ struct JPEGErrorTests {
         let cases: [(String, [UInt8], ImageDecodingProblem)] = [
             ("over-subscribed", [0x10, 3] + zeros + [0, 1, 2], .corrupt("Huffman table over-subscribes the codes of length 1")),
             ("all-ones code", [0x10, 2] + zeros + [0, 1], .corrupt("Huffman table over-subscribes the codes of length 1")),
+            // 200 codes of 1 bit would lay their lookup entries far past the table's layout.
+            ("200 one-bit codes", [0x10, 200] + zeros + (0..<200).map(UInt8.init),
+             .corrupt("Huffman table over-subscribes the codes of length 1")),
+            // Lengths 1 to 4 empty, then 255 five-bit codes where 31 fit.
+            ("255 five-bit codes", [0x10, 0, 0, 0, 0, 255] + [UInt8](repeating: 0, count: 11) + (0..<255).map(UInt8.init),
+             .corrupt("Huffman table over-subscribes the codes of length 5")),
             ("class 2", [0x20, 1] + zeros + [0], .corrupt("DHT table class 2 is neither 0 (DC) nor 1 (AC)")),
             ("slot 4", [0x14, 1] + zeros + [0], .corrupt("DHT table slot 4 is above 3")),
             ("short symbols", [0x10, 5] + zeros + [0, 1], .corrupt("the DHT segment ends inside a table's symbols")),

@@ -34,6 +34,12 @@ enum JPEGHuffmanDecodingTable {
         var index = 0
         for length in 1...16 {
             let count = Int(specification.counts[length - 1])
+            // The codes of this length are `code ..< code + count`; one past the last must
+            // still fit in `length` bits, or the table over-subscribes the code space or its
+            // last code is all 1 bits. Checked before any is laid out: the direct lookup
+            // below indexes `code << (9 - length)`, which an over-full length would push
+            // past the layout.
+            guard Int(code) + count < 1 << length else { throw .corrupt("Huffman table over-subscribes the codes of length \(length)") }
             storage[base + symbolOffsetBase + length] = Int32(index) - code
             storage[base + maximumCodeBase + length] = count == 0 ? -1 : code + Int32(count) - 1
             for _ in 0..<count {
@@ -47,9 +53,6 @@ enum JPEGHuffmanDecodingTable {
                 code += 1
                 index += 1
             }
-            // One past the last code must still fit in `length` bits: otherwise the table
-            // is over-subscribed or its last code is all 1 bits.
-            guard code < Int32(1) << length else { throw .corrupt("Huffman table over-subscribes the codes of length \(length)") }
             code <<= 1
         }
         storage[base + maximumCodeBase + 17] = Int32.max
