@@ -3,10 +3,13 @@
 /// heads concatenated by columns. The projections around it belong to the caller.
 ///
 /// Each (sequence, head) pair is computed whole by one thread in that thread's scratch
-/// memory: its keys and values are packed straight into `GemmKernel` panels, the scores
-/// `q kᵀ` are one product, the softmax is taken in place, and `weights v` is a second
-/// product whose rows are copied to the head's columns of the output. Nothing is allocated
-/// per pair, and the result does not depend on the thread count.
+/// memory: its keys and values are packed straight into `GemmKernel` panels, then for each
+/// block of queries the scores `q kᵀ` are one product, the softmax is taken in place, and
+/// `weights v` is a second product whose rows are copied to the head's columns of the
+/// output. The blocks bound the scores' memory to a block's rows, so memory grows with the
+/// sequence length, not its square; each query's row is computed alone whatever the block,
+/// so the blocking never changes a bit. Nothing is allocated per pair, and the result does
+/// not depend on the thread count.
 public enum Attention {
     /// The attention output `[tokens, channels]` for `heads` heads of `channels / heads`,
     /// where the rows are consecutive sequences of `sequenceLength` tokens (the images of a
@@ -63,13 +66,10 @@ public enum Attention {
                 for unit in stride(from: part, to: units, by: parts) {
                     let (sequence, head) = unit.quotientAndRemainder(dividingBy: heads)
                     let offset = sequence * sequenceLength * inputs.rowStride + head * layout.headSize
-                    let mixed = attend(queries: inputs.queries.base + offset, keys: inputs.keys.base + offset,
-                                       values: inputs.values.base + offset, rowStride: inputs.rowStride,
-                                       layout: layout, scratch: memory)
-                    let destination = output.base + sequence * sequenceLength * channels + head * layout.headSize
-                    for token in 0..<sequenceLength {
-                        (destination + token * channels).update(from: mixed + token * layout.headSize, count: layout.headSize)
-                    }
+                    attend(queries: inputs.queries.base + offset, keys: inputs.keys.base + offset,
+                           values: inputs.values.base + offset, rowStride: inputs.rowStride,
+                           into: output.base + sequence * sequenceLength * channels + head * layout.headSize,
+                           outputStride: channels, layout: layout, scratch: memory)
                 }
             }
             count = tokens * channels
@@ -81,8 +81,14 @@ public enum Attention {
     /// first `GemmBlocks`' own scratch, then the regions below, each starting on a multiple
     /// of 16 floats so that the panels in it are aligned.
     private struct HeadLayout {
+        /// Scores held at once, in floats: a block of queries has `scoreBudget / length`
+        /// rows (at least 16), so sequences up to 1024 tokens take their queries in one block.
+        static let scoreBudget = 1 << 20
+
         let length: Int
         let headSize: Int
+        /// Queries whose scores are computed together.
+        let queryBlock: Int
         /// `GemmKernel` panels of the keys (the outputs of `q kᵀ`, one lane per key) and of
         /// the values (the outputs of `weights v`, one lane per channel of the head).
         let keyPanels: Int
@@ -103,23 +109,25 @@ public enum Attention {
             func aligned(_ count: Int) -> Int { (count + 15) / 16 * 16 }
             self.length = length
             self.headSize = headSize
+            queryBlock = min(length, max(16, Self.scoreBudget / length))
             keyPanels = wholePanels(length)
             valuePanels = wholePanels(headSize)
             keys = aligned(GemmBlocks.scratchFloats)
             values = keys + keyPanels * 16 * headSize
             queries = values + valuePanels * 16 * length
-            scores = queries + aligned(length * headSize)
-            mixed = scores + aligned(length * length)
-            zeroBias = mixed + aligned(length * headSize)
+            scores = queries + aligned(queryBlock * headSize)
+            mixed = scores + aligned(queryBlock * length)
+            zeroBias = mixed + aligned(queryBlock * headSize)
             scratchFloats = zeroBias + 16 * max(keyPanels, valuePanels)
         }
     }
 
     /// One head of one sequence: `softmax(q kᵀ scale) v` for `q, k, v [length, headSize]`
-    /// (rows `rowStride` apart), computed in `scratch`; returns the `[length, headSize]`
-    /// result, which lives in `scratch`.
+    /// (rows `rowStride` apart), computed in `scratch` and written to `output` (rows
+    /// `outputStride` apart).
     private static func attend(queries: UnsafePointer<Float>, keys: UnsafePointer<Float>, values: UnsafePointer<Float>,
-                               rowStride: Int, layout: HeadLayout, scratch: UnsafeMutablePointer<Float>) -> UnsafePointer<Float> {
+                               rowStride: Int, into output: UnsafeMutablePointer<Float>, outputStride: Int,
+                               layout: HeadLayout, scratch: UnsafeMutablePointer<Float>) {
         let (length, headSize) = (layout.length, layout.headSize)
         let keyPanels = scratch + layout.keys
         let valuePanels = scratch + layout.values
@@ -143,23 +151,28 @@ public enum Attention {
                 (valuePanels + (panel * length + token) * 16).update(from: values + token * rowStride + panel * 16, count: width)
             }
         }
-        for token in 0..<length {
-            (packedQueries + token * headSize).update(from: queries + token * rowStride, count: headSize)
-        }
         zeroBias.initialize(repeating: 0, count: 16 * max(layout.keyPanels, layout.valuePanels))
-
         let bias = UnsafeRawPointer(zeroBias).assumingMemoryBound(to: SIMD16<Float>.self)
-        let scoreProblem = GemmProblem(x: packedQueries, rows: length, inputs: headSize,
-                                       panels: UnsafeRawPointer(keyPanels).assumingMemoryBound(to: SIMD16<Float>.self),
-                                       outputs: length, bias: bias, y: scores)
-        GemmBlocks.compute(scoreProblem, rows: 0..<length, tiles: 0..<scoreProblem.tileCount, scratch: scratch)
         let scale = Float(1 / Double(headSize).squareRoot())
-        for row in 0..<length { softmax(scores + row * length, count: length, scale: scale) }
-        let mixProblem = GemmProblem(x: scores, rows: length, inputs: length,
-                                     panels: UnsafeRawPointer(valuePanels).assumingMemoryBound(to: SIMD16<Float>.self),
-                                     outputs: headSize, bias: bias, y: mixed)
-        GemmBlocks.compute(mixProblem, rows: 0..<length, tiles: 0..<mixProblem.tileCount, scratch: scratch)
-        return UnsafePointer(mixed)
+
+        for first in stride(from: 0, to: length, by: layout.queryBlock) {
+            let rows = min(layout.queryBlock, length - first)
+            for row in 0..<rows {
+                (packedQueries + row * headSize).update(from: queries + (first + row) * rowStride, count: headSize)
+            }
+            let scoreProblem = GemmProblem(x: packedQueries, rows: rows, inputs: headSize,
+                                           panels: UnsafeRawPointer(keyPanels).assumingMemoryBound(to: SIMD16<Float>.self),
+                                           outputs: length, bias: bias, y: scores)
+            GemmBlocks.compute(scoreProblem, rows: 0..<rows, tiles: 0..<scoreProblem.tileCount, scratch: scratch)
+            for row in 0..<rows { softmax(scores + row * length, count: length, scale: scale) }
+            let mixProblem = GemmProblem(x: scores, rows: rows, inputs: length,
+                                         panels: UnsafeRawPointer(valuePanels).assumingMemoryBound(to: SIMD16<Float>.self),
+                                         outputs: headSize, bias: bias, y: mixed)
+            GemmBlocks.compute(mixProblem, rows: 0..<rows, tiles: 0..<mixProblem.tileCount, scratch: scratch)
+            for row in 0..<rows {
+                (output + (first + row) * outputStride).update(from: mixed + row * headSize, count: headSize)
+            }
+        }
     }
 
     /// `softmax(scale * row)` of one row of `count` scores, in place, in float32

@@ -72,6 +72,12 @@ struct AttentionTests {
         Case(length: 100, sequences: 3, heads: 4, headSize: 40, seed: 41).check()
     }
 
+    /// A sequence longer than 1024 tokens takes its queries in blocks (1,040 tokens: blocks
+    /// of 2^20 / 1040 = 1008 and 32 queries); every query's row still matches the definition.
+    @Test func longSequencesInQueryBlocksMatchTheDefinition() {
+        Case(length: 1040, sequences: 1, heads: 1, headSize: 2, seed: 43).check()
+    }
+
     /// Queries, keys and values side by side in one fused matrix give the same result.
     @Test func fusedQueriesKeysValuesGiveTheSameResult() {
         let separate = Case(length: 30, sequences: 2, heads: 3, headSize: 20, seed: 42)
