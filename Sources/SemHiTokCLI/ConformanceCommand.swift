@@ -3,24 +3,25 @@ import SemHiTok
 /// `semhitok conformance DIR`: runs every golden case below DIR and reports each failure
 /// (Spec/conformance.md section 3). Exits 0 only if every case passed.
 enum ConformanceCommand {
+    /// The options `conformance` takes.
+    enum Options {
+        static let verbose = Flag("--verbose", help: "also print 'ok CASE' for each passing case, with the measured errors "
+                                      + "of the model cases' float checks")
+    }
+
     static let spec = CommandSpec(
         name: "conformance",
         summary: "Run the golden cases in a folder and report every failure.",
-        usage: "semhitok conformance DIR [--verbose]",
         details: """
             Runs every .shw case file below DIR (for example golden/quantization), prints
             one line per failure with the case, the check and the position, and ends with
             'N passed, N failed'. The exit status is 0 only if no case failed.
-
-            options:
-              --verbose   also print 'ok CASE' for each passing case, with the measured
-                          errors of the model cases' float checks
             """,
-        flags: ["--verbose"], valueOptions: [], positionals: 1...1, run: run)
+        positionals: PositionalArguments("DIR"), options: [Options.verbose], run: run)
 
     static func run(_ arguments: ParsedArguments, _ console: Console) throws -> Int32 {
         let directory = arguments.positionals[0]
-        let verbose = arguments.flags.contains("--verbose")
+        let verbose = arguments[Options.verbose]
         var passed = 0
         var failed = 0
         for name in try ConformanceRunner.caseFiles(in: directory) {

@@ -4,26 +4,26 @@ import SemHiTok
 /// `semhitok decode TOKENS -o DIR`: reconstructs every record of a token file as a PNG in
 /// DIR, after checking that the file was made by the same model (Spec/tokens.md section 3).
 enum DecodeCommand {
+    /// The options only `decode` takes.
+    enum Options {
+        static let output = Option.required("-o", .text("DIR"), help: "the folder for the images, created if needed")
+    }
+
     static let spec = CommandSpec(
         name: "decode",
         summary: "Reconstruct every record of a token file as a PNG image.",
-        usage: "semhitok decode TOKENS -o DIR [--model FILE] [--batch N]",
         details: """
-            Writes one PNG per record of TOKENS into DIR (created if needed), named after the
-            record's key: its file name without folder and extension, unsafe characters
-            replaced by '_', plus '.png'; an empty or repeated name becomes record-N.png. The
-            token file must come from the same model (same fingerprint, K and m).
-
-            options:
-              -o DIR         the folder for the images
-              --model FILE   the weight container (default: the embedded tiny model)
-              --batch N      records of one grid size decoded together (default 8); the same
-                             images for any N
+            Writes one PNG per record of TOKENS into DIR, named after the record's key: its
+            file name without folder and extension, unsafe characters replaced by '_', plus
+            '.png'; an empty or repeated name becomes record-N.png. The token file must come
+            from the same model (same fingerprint, K and m). Records of one grid size are
+            decoded together, --batch at a time.
             """,
-        flags: [], valueOptions: ["-o", "--model", "--batch"], positionals: 1...1, run: run)
+        positionals: PositionalArguments("TOKENS"),
+        options: [Options.output, SharedOptions.model, SharedOptions.batch], run: run)
 
     static func run(_ arguments: ParsedArguments, _ console: Console) throws -> Int32 {
-        let directory = try arguments.required("-o")
+        let directory = arguments[Options.output]
         let model = try arguments.model()
         let tokens = try TokenFile(contentsOf: arguments.positionals[0])
         try model.checkTokens(tokens.header, path: tokens.path)
@@ -33,7 +33,7 @@ enum DecodeCommand {
             throw FileSystemError(path: directory, message: "cannot create the folder")
         }
         var used = Set<String>()
-        for indices in try arguments.batches(of: Array(0..<tokens.recordCount)) {
+        for indices in arguments.batches(of: Array(0..<tokens.recordCount)) {
             let records = try indices.map { try tokens.record(at: $0) }
             for (index, (record, image)) in zip(indices, zip(records, try model.decode(records))) {
                 var name = outputName(forKey: record.key)

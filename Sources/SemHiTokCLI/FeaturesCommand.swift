@@ -3,34 +3,32 @@ import SemHiTok
 /// `semhitok features IMAGE... --stage siglip|semantic -o OUT.npy`: the features an LLM
 /// consumes, as a NumPy float32 array `[images, tokens, channels]`.
 enum FeaturesCommand {
+    /// The options only `features` takes.
+    enum Options {
+        static let stage = Option.required("--stage", .choice(["siglip", "semantic"]),
+                                           help: "siglip: the SigLIP features that feed the semantic quantizer; "
+                                               + "semantic: the semantic decoder's reconstruction of them from the tokens")
+        static let output = Option.required("-o", .text("OUT.npy"), help: "the NumPy file to write")
+    }
+
     static let spec = CommandSpec(
         name: "features",
         summary: "Write the SigLIP or semantic-decoder features of images as a NumPy .npy array.",
-        usage: "semhitok features IMAGE... --stage siglip|semantic -o OUT.npy [--model FILE] [--batch N]",
         details: """
-            --stage siglip writes the SigLIP features that feed the semantic quantizer;
-            --stage semantic writes the semantic decoder's reconstruction from the tokens.
-            OUT is float32, shape [images, tokens, channels], tokens in row-major grid order.
-
-            options:
-              --stage STAGE  siglip or semantic
-              -o OUT         the .npy file to write
-              --model FILE   the weight container (default: the embedded tiny model)
-              --batch N      images computed together (default 8); the same values for any N
+            Each IMAGE (PNG, JPEG, PPM or PGM) gives one row of OUT.npy, a float32 array of
+            shape [images, tokens, channels], tokens in row-major grid order.
             """,
-        flags: [], valueOptions: ["-o", "--model", "--stage", "--batch"], positionals: 1...Int.max, run: run)
+        positionals: PositionalArguments("IMAGE", count: 1...Int.max),
+        options: [Options.stage, Options.output, SharedOptions.model, SharedOptions.batch], run: run)
 
     static func run(_ arguments: ParsedArguments, _ console: Console) throws -> Int32 {
-        let output = try arguments.required("-o")
-        let stage = try arguments.required("--stage")
-        guard stage == "siglip" || stage == "semantic" else {
-            throw UsageError(message: "--stage must be siglip or semantic, got '\(stage)'")
-        }
+        let output = arguments[Options.output]
+        let stage = arguments[Options.stage]
         let model = try arguments.model()
         var values: [Float] = []
         var rows = 0
         var columns = 0
-        for paths in try arguments.batches(of: arguments.positionals) {
+        for paths in arguments.batches(of: arguments.positionals) {
             let images = try paths.map { try ImageFile.read($0) }
             let features = stage == "siglip" ? try model.siglipFeatures(images) : try model.semanticFeatures(images)
             for matrix in features {

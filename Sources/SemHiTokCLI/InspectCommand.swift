@@ -4,29 +4,30 @@ import SemHiTok
 /// is intact. Exits 1 if the file is damaged (a checksum mismatch, a torn tail, a corrupt
 /// record), after printing everything that could be read.
 enum InspectCommand {
+    /// The options `inspect` takes.
+    enum Options {
+        static let noVerify = Flag("--no-verify", help: "do not verify tensor checksums (weight containers)")
+        static let records = Flag("--records", help: "list every record: number, key, grid (token files)")
+    }
+
     static let spec = CommandSpec(
         name: "inspect",
         summary: "Show what a weight container (.shw) or token file (.sht) holds, and check it.",
-        usage: "semhitok inspect FILE [--no-verify] [--records]",
         details: """
             For a weight container: format version, model fingerprint, every configuration
             entry, and every tensor with its dtype, shape, size, offset and checksum status.
             For a token file: format version, model fingerprint, K, m, grid, the number of
             records, whether it has an index, the range of token ids, and any torn tail.
-
-            options:
-              --no-verify   do not verify tensor checksums (weight containers)
-              --records     list every record: number, key, grid (token files)
             """,
-        flags: ["--no-verify", "--records"], valueOptions: [], positionals: 1...1, run: run)
+        positionals: PositionalArguments("FILE"), options: [Options.noVerify, Options.records], run: run)
 
     static func run(_ arguments: ParsedArguments, _ console: Console) throws -> Int32 {
         let path = arguments.positionals[0]
         switch try FileFormat.detect(path: path) {
         case .weights:
-            return try inspectWeights(path, verify: !arguments.flags.contains("--no-verify"), console)
+            return try inspectWeights(path, verify: !arguments[Options.noVerify], console)
         case .tokens:
-            return try inspectTokens(path, listRecords: arguments.flags.contains("--records"), console)
+            return try inspectTokens(path, listRecords: arguments[Options.records], console)
         case nil:
             throw FileSystemError(path: path, message: "neither a weight container nor a token file (unknown magic)")
         }

@@ -16,12 +16,21 @@ public enum SemHiTokCommandLine {
             semhitok: the SemHiTok unified image tokenizer, in pure Swift
 
             usage: semhitok <command> [arguments]
+                   semhitok --help | --version
 
             commands:
             \(list.joined(separator: "\n"))
 
-            'semhitok <command> --help' describes a command.
+            'semhitok <command> --help' describes a command; 'semhitok --version' prints the
+            version and the versions of the file formats it reads.
             """
+    }
+
+    /// The line `semhitok --version` prints: the package version, and the versions of the
+    /// weight container and token file formats this build reads.
+    static var version: String {
+        "semhitok \(SemHiTokVersion.string) (weight container format \(WeightFile.formatVersion), "
+            + "token file format \(TokenFileHeader.formatVersion))"
     }
 
     /// Runs the command line `arguments` (without the program name) and returns the exit status.
@@ -29,6 +38,10 @@ public enum SemHiTokCommandLine {
         guard let name = arguments.first else {
             console.printError(overview)
             return 2
+        }
+        if name == "--version" {
+            console.printOutput(version)
+            return 0
         }
         if name == "--help" || name == "-h" || name == "help" {
             if name == "help", arguments.count > 1 {

@@ -1,0 +1,27 @@
+import SemHiTok
+
+/// The options that several commands take with the same meaning, declared once.
+enum SharedOptions {
+    /// The model the command runs.
+    static let model = Option.optional("--model", .text("FILE"), help: "the weight container",
+                                       defaultDescription: "the embedded tiny model")
+
+    /// How many images are computed together.
+    static let batch = Option.optional("--batch", .integer(in: 1...4096),
+                                       help: "images computed together: faster for small models, the same results for any N",
+                                       default: 8)
+}
+
+extension ParsedArguments {
+    /// `items` in consecutive groups of `--batch` items.
+    func batches<T>(of items: [T]) -> [ArraySlice<T>] {
+        let size = self[SharedOptions.batch]
+        return stride(from: 0, to: items.count, by: size).map { items[$0..<min($0 + size, items.count)] }
+    }
+
+    /// The model named by `--model`, or the embedded default model.
+    func model() throws -> SemHiTokModel {
+        if let path = self[SharedOptions.model] { return try SemHiTokModel(contentsOf: path) }
+        return try DefaultModel.load()
+    }
+}
