@@ -7,6 +7,7 @@ import Darwin
 /// An output file written under a temporary name in its destination's folder and renamed
 /// into place by `commit()`, so that the destination is either the old file or the whole
 /// new one, never a partial write. Dropped without `commit()`, it removes the temporary.
+/// Errors name the destination, the path the user gave.
 package final class AtomicOutputFile {
     /// Where the file will be once committed.
     let destination: String
@@ -21,7 +22,7 @@ package final class AtomicOutputFile {
         let folder = slash.map { String(destination[...$0]) } ?? ""
         let name = slash.map { String(destination[destination.index(after: $0)...]) } ?? destination
         temporaryPath = "\(folder).\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        descriptor = try FileDescriptor.creatingNew(temporaryPath)
+        descriptor = try FileDescriptor.creatingNew(temporaryPath, reportedAs: destination)
     }
 
     /// Writes `bytes` to `destination` atomically.
@@ -35,7 +36,7 @@ package final class AtomicOutputFile {
     package func commit() throws {
         try descriptor.synchronize()
         guard rename(temporaryPath, destination) == 0 else {
-            throw FileSystemError.fromErrno(destination, "cannot rename \(temporaryPath) into place")
+            throw FileSystemError.fromErrno(destination, "cannot rename the temporary file into place")
         }
         committed = true
     }

@@ -7,12 +7,14 @@ import Darwin
 /// An open POSIX file descriptor whose operations throw `FileSystemError` naming the
 /// file, and which closes itself.
 package final class FileDescriptor {
+    /// The file as errors name it: the path the user gave, also for a temporary file
+    /// written in its place.
     package let path: String
     private let descriptor: Int32
 
-    private init(path: String, flags: Int32, operation: String) throws {
+    private init(opening file: String, reportedAs path: String, flags: Int32, operation: String) throws {
         self.path = path
-        descriptor = open(path, flags | O_CLOEXEC, 0o644)
+        descriptor = open(file, flags | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw FileSystemError.fromErrno(path, operation) }
     }
 
@@ -23,17 +25,17 @@ package final class FileDescriptor {
 
     /// Opens an existing file for reading.
     package static func forReading(_ path: String) throws -> FileDescriptor {
-        try FileDescriptor(path: path, flags: O_RDONLY, operation: "cannot open")
+        try FileDescriptor(opening: path, reportedAs: path, flags: O_RDONLY, operation: "cannot open")
     }
 
-    /// Creates a new file for writing; fails if it exists.
-    static func creatingNew(_ path: String) throws -> FileDescriptor {
-        try FileDescriptor(path: path, flags: O_WRONLY | O_CREAT | O_EXCL, operation: "cannot create")
+    /// Creates the new file `file` for writing, failing if it exists; errors name `path`.
+    static func creatingNew(_ file: String, reportedAs path: String) throws -> FileDescriptor {
+        try FileDescriptor(opening: file, reportedAs: path, flags: O_WRONLY | O_CREAT | O_EXCL, operation: "cannot create")
     }
 
     /// Opens an existing file for reading and writing in place.
     package static func forUpdate(_ path: String) throws -> FileDescriptor {
-        try FileDescriptor(path: path, flags: O_RDWR, operation: "cannot open for writing")
+        try FileDescriptor(opening: path, reportedAs: path, flags: O_RDWR, operation: "cannot open for writing")
     }
 
     /// Standard input, which stays open when this object goes away.
