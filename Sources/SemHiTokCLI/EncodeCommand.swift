@@ -28,17 +28,32 @@ enum EncodeCommand {
         let size = arguments[Options.size]
         let model = try arguments.model()
         let header = try model.tokenFileHeader(resolution: size)
-        let writer = arguments[Options.append]
+        let appending = arguments[Options.append]
+        let writer = appending
             ? try TokenFileWriter.append(to: output, header: header)
             : try TokenFileWriter.create(at: output, header: header)
-        for paths in arguments.batches(of: arguments.positionals) {
-            let encodings = try model.encode(try paths.map { try ImageFile.read($0) }, resolution: size)
-            for (path, encoding) in zip(paths, encodings) {
-                try writer.write(TokenRecord(key: path, gridHeight: encoding.gridHeight, gridWidth: encoding.gridWidth,
-                                             tokens: encoding.tokens))
+        var addedKeys: [String] = []
+        do {
+            try Interruption.catching {
+                for paths in arguments.batches(of: arguments.positionals) {
+                    try Interruption.check()
+                    let encodings = try model.encode(try paths.map { try ImageFile.read($0) }, resolution: size)
+                    try Interruption.check()
+                    for (path, encoding) in zip(paths, encodings) {
+                        try writer.write(TokenRecord(key: path, gridHeight: encoding.gridHeight, gridWidth: encoding.gridWidth,
+                                                     tokens: encoding.tokens))
+                        addedKeys.append(path)
+                    }
+                }
+                try writer.finish()
             }
+        } catch {
+            // A new file is dropped unfinished (its temporary removed); an appended one keeps
+            // what it held and what was added, indexed.
+            guard appending, !writer.isFinished else { throw error }
+            try writer.finish()
+            throw AppendFailure(path: output, cause: error, earlierRecordCount: writer.earlierRecordCount, addedKeys: addedKeys)
         }
-        try writer.finish()
         console.printOutput("\(output): \(arguments.positionals.count) image\(arguments.positionals.count == 1 ? "" : "s") encoded, "
             + "\(writer.recordCount) record\(writer.recordCount == 1 ? "" : "s") in the file")
         return 0
