@@ -7,9 +7,10 @@ enum EncodeCommand {
     enum Options {
         static let output = Option.required("-o", .text("OUT"),
                                             help: "the token file to write, replaced atomically unless --append")
-        static let size = Option.optional("--size", .integer(in: 1...16_384),
+        static let size = Option.optional("--size", .integer(in: 1...ImageLimits.standard.maximumSquareSide),
                                           help: "encode at N x N instead of the model's native size: a grid of "
-                                              + "floor(N / patch size) squared, the position embeddings interpolated to it")
+                                              + "floor(N / patch size) squared, the position embeddings interpolated to it; "
+                                              + "from the patch size to the largest the model computes within its memory budget")
         static let append = Flag("--append", help: "add the records to the existing OUT, which must come from the same model")
     }
 
@@ -27,6 +28,10 @@ enum EncodeCommand {
         let output = arguments[Options.output]
         let size = arguments[Options.size]
         let model = try arguments.model()
+        if let size, !model.resolutions.contains(size) {
+            throw UsageError(message: "--size must be from \(model.resolutions.lowerBound) to \(model.resolutions.upperBound) "
+                + "for this model, got \(size)")
+        }
         let header = try model.tokenFileHeader(resolution: size)
         let appending = arguments[Options.append]
         let writer = appending

@@ -7,7 +7,7 @@ enum ImageCommand {
     /// The options only `image` takes.
     enum Options {
         static let output = Option.required("-o", .text("OUT"), help: "the output file (.png or .ppm)")
-        static let size = Option.optional("--size", .integer(in: 1...16_384),
+        static let size = Option.optional("--size", .integer(in: 1...ImageLimits.standard.maximumSquareSide),
                                           help: "first resize to N x N with the preprocessing's Pillow-exact bicubic")
     }
 

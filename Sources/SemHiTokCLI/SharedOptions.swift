@@ -15,8 +15,7 @@ enum SharedOptions {
 extension ParsedArguments {
     /// `items` in consecutive groups of `--batch` items.
     func batches<T>(of items: [T]) -> [ArraySlice<T>] {
-        let size = self[SharedOptions.batch]
-        return stride(from: 0, to: items.count, by: size).map { items[$0..<min($0 + size, items.count)] }
+        items.chunks(of: self[SharedOptions.batch])
     }
 
     /// The model named by `--model`, or the embedded default model.

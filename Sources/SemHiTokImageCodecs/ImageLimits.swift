@@ -13,6 +13,14 @@ public struct ImageLimits: Sendable, Equatable {
     /// small multiple of the final RGB size while they work.
     public static let standard = ImageLimits(maximumPixelCount: 1 << 26)
 
+    /// The side of the largest square image within the limits: 8192 for `standard`.
+    public var maximumSquareSide: Int {
+        var side = Int(Double(maximumPixelCount).squareRoot())
+        while side * side > maximumPixelCount { side -= 1 }
+        while (side + 1) * (side + 1) <= maximumPixelCount { side += 1 }
+        return side
+    }
+
     /// Throws `ImageDecodingProblem.tooLarge` unless a `width` x `height` image is within
     /// the limits; both must be at least 1.
     public func check(width: Int, height: Int) throws(ImageDecodingProblem) {

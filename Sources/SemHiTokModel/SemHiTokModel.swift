@@ -12,6 +12,11 @@ public final class SemHiTokModel: Sendable {
     public let configuration: ModelConfiguration
     /// The weight container's fingerprint (Spec/weights.md section 6), recorded in token files.
     public let fingerprint: [UInt8]
+    /// The memory, in bytes beyond the weights, that one computation may hold at once
+    /// (`ModelConfiguration.encodingBytes` and its siblings bound it): batches are split to
+    /// stay within it, and an image or grid that alone needs more is refused. The split
+    /// never changes a result.
+    public let memoryBudget: Int
 
     private let siglip: SiglipVisionTower
     private let semanticProjection: SemanticProjection
@@ -24,7 +29,8 @@ public final class SemHiTokModel: Sendable {
     private let pixelDecoder: PixelDecoder
 
     /// Loads the model in `file`, checking its configuration and every tensor's shape.
-    public init(_ file: WeightFile) throws {
+    public init(_ file: WeightFile, memoryBudget: Int = SemHiTokModel.defaultMemoryBudget) throws {
+        self.memoryBudget = memoryBudget
         let configuration = try ModelConfiguration(file)
         let tensors = ModelTensors(configuration)
         let weights = try ModelWeightReader(file, declaring: tensors.all)
@@ -51,8 +57,9 @@ public final class SemHiTokModel: Sendable {
     }
 
     /// Opens, validates and loads the weight container at `path`.
-    public convenience init(contentsOf path: String, verifyingTensorData: Bool = true) throws {
-        try self.init(WeightFile(contentsOf: path, verifyingTensorData: verifyingTensorData))
+    public convenience init(contentsOf path: String, verifyingTensorData: Bool = true,
+                            memoryBudget: Int = SemHiTokModel.defaultMemoryBudget) throws {
+        try self.init(WeightFile(contentsOf: path, verifyingTensorData: verifyingTensorData), memoryBudget: memoryBudget)
     }
 
     /// Encodes `image` at the native resolution, or at `resolution` x `resolution` (at
@@ -62,10 +69,28 @@ public final class SemHiTokModel: Sendable {
         try encode([image], resolution: resolution)[0]
     }
 
-    /// Encodes a batch of images as one computation: every image's result is bit for bit
-    /// what `encode` gives it alone (rows never mix; attention stays within an image).
+    /// The memory budget of a model loaded without one: 8 GiB.
+    public static let defaultMemoryBudget = 8 << 30
+
+    /// The resolutions `encode` accepts: from one patch `P` to the largest whose grid fits
+    /// the memory budget and whose inputs, SigLIP's and the pixel branch's, fit
+    /// `ImageLimits.standard`.
+    public var resolutions: ClosedRange<Int> {
+        configuration.resolutions(memoryBudget: memoryBudget)
+    }
+
+    /// Encodes a batch of images: every image's result is bit for bit what `encode` gives it
+    /// alone (rows never mix; attention stays within an image), computed together as many
+    /// at a time as the memory budget allows.
     public func encode(_ images: [RGBImage], resolution: Int? = nil) throws -> [ImageEncoding] {
-        guard !images.isEmpty else { return [] }
+        let grid = try gridSide(resolution: resolution)
+        return try images.chunks(of: imagesPerBatch(configuration.encodingBytes(gridSide: grid))).flatMap {
+            try encodeTogether(Array($0), resolution: resolution)
+        }
+    }
+
+    /// `encode` of images computed as one batch.
+    private func encodeTogether(_ images: [RGBImage], resolution: Int?) throws -> [ImageEncoding] {
         let semanticSide = try semanticBranch(images, resolution: resolution)
         let (grid, n, semantic) = (semanticSide.grid, semanticSide.grid * semanticSide.grid, semanticSide.semantic)
         let pixelPreprocessor = try preprocessor(size: configuration.pixelImageSize(gridSide: grid))
@@ -89,26 +114,45 @@ public final class SemHiTokModel: Sendable {
     /// `F_sig [N, C]` of each image, computing only the SigLIP tower (the features that
     /// feed the semantic quantizer; bit for bit those of `encode`).
     public func siglipFeatures(_ images: [RGBImage], resolution: Int? = nil) throws -> [Matrix] {
-        guard !images.isEmpty else { return [] }
-        let (grid, inputs) = try siglipInputs(images, resolution: resolution)
-        let features = siglip(inputs)
-        let n = grid * grid
-        return images.indices.map { features.rows(($0 * n)..<(($0 + 1) * n)) }
+        let grid = try gridSide(resolution: resolution)
+        return try images.chunks(of: imagesPerBatch(configuration.encodingBytes(gridSide: grid))).flatMap { batch in
+            let (grid, inputs) = try siglipInputs(Array(batch), resolution: resolution)
+            let features = siglip(inputs)
+            let n = grid * grid
+            return (0..<batch.count).map { features.rows(($0 * n)..<(($0 + 1) * n)) }
+        }
     }
 
     /// `F_sem [N, C]` of each image: its semantic indices through the semantic decoder,
     /// without the pixel branch (bit for bit `semanticFeatures` of `encode`'s indices).
     public func semanticFeatures(_ images: [RGBImage], resolution: Int? = nil) throws -> [Matrix] {
-        guard !images.isEmpty else { return [] }
-        let branch = try semanticBranch(images, resolution: resolution)
-        let n = branch.grid * branch.grid
-        let indices = images.indices.map { Array(branch.semantic.indices[($0 * n)..<(($0 + 1) * n)]) }
-        return try semanticFeatures(semanticIndices: indices, gridHeight: branch.grid, gridWidth: branch.grid)
+        let grid = try gridSide(resolution: resolution)
+        return try images.chunks(of: imagesPerBatch(configuration.encodingBytes(gridSide: grid))).flatMap { batch in
+            let branch = try semanticBranch(Array(batch), resolution: resolution)
+            let n = branch.grid * branch.grid
+            let indices = (0..<batch.count).map { Array(branch.semantic.indices[($0 * n)..<(($0 + 1) * n)]) }
+            return try semanticFeatures(semanticIndices: indices, gridHeight: branch.grid, gridWidth: branch.grid)
+        }
+    }
+
+    /// The grid side at the native resolution or at `resolution`, which must be one of
+    /// `resolutions`.
+    private func gridSide(resolution: Int?) throws -> Int {
+        let grid = try configuration.gridSide(resolution: resolution)
+        if let resolution, resolution > resolutions.upperBound {
+            throw ModelError.resolutionTooLarge(resolution, maximum: resolutions.upperBound)
+        }
+        return grid
+    }
+
+    /// How many computations of `bytes` each fit the memory budget together (at least one).
+    private func imagesPerBatch(_ bytes: Int) -> Int {
+        max(1, memoryBudget / max(bytes, 1))
     }
 
     /// The grid side and SigLIP's preprocessed inputs at the native or the given resolution.
     private func siglipInputs(_ images: [RGBImage], resolution: Int?) throws -> (grid: Int, inputs: [ImageTensor]) {
-        let grid = try configuration.gridSide(resolution: resolution)
+        let grid = try gridSide(resolution: resolution)
         let siglipPreprocessor = try preprocessor(size: resolution ?? configuration.imageSize)
         return (grid, images.map { siglipPreprocessor.tensor(for: $0) })
     }
@@ -152,10 +196,14 @@ public final class SemHiTokModel: Sendable {
         if let position = batch.joined().firstIndex(where: { $0 < 0 || Int($0) >= configuration.semanticCodebookSize }) {
             throw ModelError.semanticIndexOutOfRange(index: batch.joined()[position], codebookSize: configuration.semanticCodebookSize)
         }
-        let codes = rows(of: semanticCodebook, at: batch.joined().map(Int.init))
-        let features = semanticDecoder(codes: codes, rows: gridHeight, columns: gridWidth)
+        let bytes = try checkMemory(configuration.semanticFeatureBytes(rows: gridHeight, columns: gridWidth),
+                                    gridHeight: gridHeight, gridWidth: gridWidth)
         let n = gridHeight * gridWidth
-        return batch.indices.map { features.rows(($0 * n)..<(($0 + 1) * n)) }
+        return batch.chunks(of: imagesPerBatch(bytes)).flatMap { grids in
+            let codes = rows(of: semanticCodebook, at: grids.joined().map(Int.init))
+            let features = semanticDecoder(codes: codes, rows: gridHeight, columns: gridWidth)
+            return (0..<grids.count).map { features.rows(($0 * n)..<(($0 + 1) * n)) }
+        }
     }
 
     /// The pixel decoder's output `[3, gridHeight * P_pix, gridWidth * P_pix]` for `tokens`.
@@ -173,11 +221,15 @@ public final class SemHiTokModel: Sendable {
             throw ModelError.tokenOutOfRange(position: position % (gridHeight * gridWidth), token: tokens[position],
                                              vocabularySize: configuration.vocabularySize)
         }
+        let bytes = try checkMemory(configuration.decodingBytes(rows: gridHeight, columns: gridWidth),
+                                    gridHeight: gridHeight, gridWidth: gridWidth)
         let m = configuration.pixelCodebookSize
-        let semanticCodes = rows(of: semanticCodebook, at: tokens.map { Int($0) / m })
-        let pixelCodes = rows(of: pixelCodebook.reshaped(rows: configuration.vocabularySize, columns: configuration.pixelCodeSize),
-                              at: tokens.map { Int($0) })
-        return pixelDecoder(semanticCodes: semanticCodes, pixelCodes: pixelCodes, rows: gridHeight, columns: gridWidth)
+        let pixelRows = pixelCodebook.reshaped(rows: configuration.vocabularySize, columns: configuration.pixelCodeSize)
+        return batch.chunks(of: imagesPerBatch(bytes)).flatMap { grids in
+            let tokens = grids.joined()
+            return pixelDecoder(semanticCodes: rows(of: semanticCodebook, at: tokens.map { Int($0) / m }),
+                                pixelCodes: rows(of: pixelRows, at: tokens.map { Int($0) }), rows: gridHeight, columns: gridWidth)
+        }
     }
 
     /// The pixel decoder's outputs for token records of any grids, in order: each run of
@@ -198,7 +250,7 @@ public final class SemHiTokModel: Sendable {
     /// `resolution` (the native size when nil): its fingerprint, `K`, `m` and the grid
     /// (Spec/tokens.md section 1.1).
     public func tokenFileHeader(resolution: Int? = nil) throws -> TokenFileHeader {
-        let grid = try configuration.gridSide(resolution: resolution)
+        let grid = try gridSide(resolution: resolution)
         return TokenFileHeader(modelFingerprint: fingerprint, semanticCodebookSize: configuration.semanticCodebookSize,
                                pixelCodebookSize: configuration.pixelCodebookSize, gridHeight: grid, gridWidth: grid)
     }
@@ -223,6 +275,14 @@ public final class SemHiTokModel: Sendable {
         if let wrong = counts.first(where: { $0 != gridHeight * gridWidth }) {
             throw ModelError.gridMismatch(tokens: wrong, rows: gridHeight, columns: gridWidth)
         }
+    }
+
+    /// `bytes`, the memory one grid's computation needs, if it is within the budget.
+    private func checkMemory(_ bytes: Int, gridHeight: Int, gridWidth: Int) throws -> Int {
+        guard bytes <= memoryBudget else {
+            throw ModelError.gridTooLarge(rows: gridHeight, columns: gridWidth, bytes: bytes, budget: memoryBudget)
+        }
+        return bytes
     }
 
     private func preprocessor(size: Int) throws -> Preprocessor {

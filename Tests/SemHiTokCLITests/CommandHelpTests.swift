@@ -102,7 +102,7 @@ struct CommandHelpTests {
     @Test func integerOptionsNoteTheirRange() throws {
         for command in ["encode", "image"] {
             let size = try #require(try printedOptions(command).first { $0.synopsis == "--size N" })
-            #expect(size.help.hasSuffix("(1 to 16384)"))
+            #expect(size.help.hasSuffix("(1 to 8192)"))
         }
         let seed = try #require(try printedOptions("init").first { $0.synopsis == "--seed N" })
         // 2^63 - 1, which the hand-written help gave as the largest seed.

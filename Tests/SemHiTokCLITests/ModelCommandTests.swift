@@ -93,8 +93,10 @@ struct ModelCommandTests {
         let folder = try TemporaryDirectory()
         let input = try caseInput("tiny_coffee_80x60", in: folder).path
         let result = run("encode", input, "--size", "7", "-o", folder.file("out.sht"))
-        #expect(result.status == 1)
-        #expect(result.errors == ["semhitok encode: error: resolution 7 is smaller than the patch size 8"])
+        #expect(result.status == 2)
+        // tiny: P = 8, and 8192 (the image limits' square side, grid 1024) needs
+        // 4 * (2 * 3 * 8192^2 + 1024^2 * (512 + 576 + 44)) = 6.36e9 bytes, within 8 GiB.
+        #expect(result.errors.first == "semhitok encode: --size must be from 8 to 8192 for this model, got 7")
         #expect(!FileManager.default.fileExists(atPath: folder.file("out.sht")))
     }
 

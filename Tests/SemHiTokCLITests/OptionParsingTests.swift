@@ -56,8 +56,8 @@ struct OptionParsingTests {
         #expect(result.errors == ["semhitok encode: --batch must be an integer from 1 to 4096, got '0'", Self.encodeUsage])
         #expect(!FileManager.default.fileExists(atPath: folder.file("out.sht")))
 
-        #expect(run("image", "in.png", "-o", "out.png", "--size=16385").errors
-            == ["semhitok image: --size must be an integer from 1 to 16384, got '16385'", "usage: semhitok image IN -o OUT [--size N]"])
+        #expect(run("image", "in.png", "-o", "out.png", "--size=8193").errors
+            == ["semhitok image: --size must be an integer from 1 to 8192, got '8193'", "usage: semhitok image IN -o OUT [--size N]"])
         let seed = run("init", "--config", "tiny", "--seed", "-1", "-o", folder.file("m.shw"))
         #expect(seed.status == 2)
         #expect(seed.errors.first == "semhitok init: --seed must be an integer from 0 to 9223372036854775807, got '-1'")
