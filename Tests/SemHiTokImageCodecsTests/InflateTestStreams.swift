@@ -60,6 +60,22 @@ struct DeflateTestStream {
         return header + deflate + [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: adler >> UInt32($0)) }
     }
 
+    /// A "zlib bomb": one final fixed-Huffman block of a literal 0 and 40,000 matches of
+    /// length 258 at distance 1 (13 bits each), about 65 KB that would expand to over 10 MB
+    /// of zeros. The Adler-32 is that of no data: a decoder must stop at its limit first.
+    static let zlibBomb: [UInt8] = {
+        var stream = DeflateTestStream()
+        stream.bits(1, 1)
+        stream.bits(1, 2)
+        stream.fixedLiteral(0)
+        for _ in 0..<40_000 {
+            stream.fixedLiteral(285)
+            stream.fixedDistance(0)
+        }
+        stream.fixedLiteral(256)
+        return zlib(stream.bytes, producing: [])
+    }()
+
     /// A zlib stream holding `data` in stored blocks of at most 65535 bytes.
     static func storedZlib(_ data: [UInt8]) -> [UInt8] {
         var stream = DeflateTestStream()

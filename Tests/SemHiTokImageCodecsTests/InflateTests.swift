@@ -40,19 +40,9 @@ struct InflateTests {
 
     /// 65 KB of fixed-Huffman matches (13 bits each) that would expand to 10 MB stop at the limit.
     @Test func stopsAZlibBombAtTheLimit() {
-        var stream = DeflateTestStream()
-        stream.bits(1, 1)
-        stream.bits(1, 2)
-        stream.fixedLiteral(0)
-        for _ in 0..<40_000 {
-            stream.fixedLiteral(285)
-            stream.fixedDistance(0)
-        }
-        stream.fixedLiteral(256)
-        let bomb = DeflateTestStream.zlib(stream.bytes, producing: [])
-        #expect(bomb.count < 66_000)
+        #expect(DeflateTestStream.zlibBomb.count < 66_000)
         #expect(throws: ImageDecodingProblem.corrupt("the zlib stream holds more than the 1000 bytes expected")) {
-            try Inflate.zlibDecompress(bomb, limit: 1000)
+            try Inflate.zlibDecompress(DeflateTestStream.zlibBomb, limit: 1000)
         }
     }
 
