@@ -5,7 +5,8 @@ import SemHiTokSupport
 /// at open. A torn tail left by an interrupted writer is reported in `tornTail`, and every
 /// record before it stays readable.
 public final class TokenFile: Sendable {
-    /// The path the file was opened from.
+    /// The path the file was opened from (for bytes given in memory, the name they were
+    /// given).
     public let path: String
     /// Which model made the tokens, and its vocabulary and grid.
     public let header: TokenFileHeader
@@ -20,9 +21,20 @@ public final class TokenFile: Sendable {
     private let offsets: [Int]
 
     /// Opens the token file at `path`, validating its header and finding its records.
-    public init(contentsOf path: String) throws {
-        self.path = path
-        file = try MappedFile(path: path)
+    public convenience init(contentsOf path: String) throws {
+        try self.init(file: MappedFile(path: path))
+    }
+
+    /// Reads the token file held in `bytes`, which are copied, exactly as
+    /// `init(contentsOf:)` reads a file; `name` stands for the path in `path` and in errors.
+    /// For token files that do not come from a file.
+    public convenience init(bytes: UnsafeRawBufferPointer, name: String) throws {
+        try self.init(file: MappedFile(copying: bytes, path: name))
+    }
+
+    private init(file: MappedFile) throws {
+        path = file.path
+        self.file = file
         header = try TokenFileHeader.parse(file.bytes, path: path)
         if let index = TokenFileIndex.read(file.bytes) {
             offsets = index.offsets

@@ -17,7 +17,8 @@ public final class WeightFile: Sendable {
     static let preambleLength = 32
     static let maximumRank = 8
 
-    /// The path the file was opened from.
+    /// The path the file was opened from (for bytes given in memory, the name they were
+    /// given).
     public let path: String
     /// The configuration entries, keyed by name.
     public let config: [String: ConfigValue]
@@ -36,9 +37,20 @@ public final class WeightFile: Sendable {
     /// - Parameter verifyingTensorData: when false, skips the per-tensor checksums
     ///   (Spec/weights.md section 4, step 10) to open a large file faster; every structural
     ///   check still runs.
-    public init(contentsOf path: String, verifyingTensorData: Bool = true) throws {
-        self.path = path
-        file = try MappedFile(path: path)
+    public convenience init(contentsOf path: String, verifyingTensorData: Bool = true) throws {
+        try self.init(file: MappedFile(path: path), verifyingTensorData: verifyingTensorData)
+    }
+
+    /// Validates the weight container held in `bytes`, which are copied, exactly as
+    /// `init(contentsOf:verifyingTensorData:)` validates a file; `name` stands for the path
+    /// in `path` and in errors. For containers that do not come from a file.
+    public convenience init(bytes: UnsafeRawBufferPointer, name: String, verifyingTensorData: Bool = true) throws {
+        try self.init(file: MappedFile(copying: bytes, path: name), verifyingTensorData: verifyingTensorData)
+    }
+
+    private init(file: MappedFile, verifyingTensorData: Bool) throws {
+        path = file.path
+        self.file = file
         let parsed = try WeightFileParser(path: path, bytes: file.bytes).parse()
         config = parsed.config
         tensors = parsed.tensors
