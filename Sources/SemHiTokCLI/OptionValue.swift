@@ -3,7 +3,7 @@
 struct OptionValue<Value: Sendable>: Sendable {
     /// The value's name in the usage and the help: `FILE`, `N`, `siglip|semantic`.
     let name: String
-    /// The values allowed, as the help notes them (`1 to 16384`); nil if any is, or if the
+    /// The values allowed, as the help notes them (`1 to 4096`); nil if any is, or if the
     /// name lists them.
     let allowed: String?
     /// The value of the text given for `option`, or the usage error that names the option and

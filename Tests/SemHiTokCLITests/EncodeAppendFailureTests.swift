@@ -117,4 +117,25 @@ struct EncodeAppendFailureTests {
             _ = try fixture.checkValid(appended: Array(fixture.images[2...]))
         }
     }
+
+    /// SIGTERM during a run that creates a file: the file is either not there or complete,
+    /// and no temporary file is left beside it.
+    @Test(.enabled(if: hasExecutable, "needs the semhitok executable built beside the tests"))
+    func sigtermWhileCreatingLeavesNoTemporaryFile() throws {
+        var generator = SplitMix64(seed: 7)
+        for _ in 0..<4 {
+            let fixture = try Fixture()
+            let output = fixture.folder.file("new.sht")
+            let process = try Self.launch([Self.executable!, "encode"] + fixture.images + ["--batch", "1", "-o", output])
+            usleep(UInt32(generator.next() % 1_500_000))
+            process.terminate()
+            process.waitUntilExit()
+            let names = try FileManager.default.contentsOfDirectory(atPath: fixture.folder.path)
+            #expect(!names.contains { $0.hasPrefix(".new.sht.tmp-") }, "\(names)")
+            if names.contains("new.sht") {
+                let file = try TokenFile(contentsOf: output)
+                #expect(file.hasIndex && file.recordCount == fixture.images.count)
+            }
+        }
+    }
 }
