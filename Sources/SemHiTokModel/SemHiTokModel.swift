@@ -17,6 +17,12 @@ public final class SemHiTokModel: Sendable {
     /// stay within it, and an image or grid that alone needs more is refused. The split
     /// never changes a result.
     public let memoryBudget: Int
+    /// The memory budget of a model loaded without one: 8 GiB.
+    public static let defaultMemoryBudget = 8 << 30
+    /// The resolutions `encode` accepts: from one patch `P` to the largest whose grid fits
+    /// the memory budget and whose inputs, SigLIP's and the pixel branch's, fit
+    /// `ImageLimits.standard` (`ModelConfiguration.resolutions(memoryBudget:)`).
+    public let resolutions: ClosedRange<Int>
 
     private let siglip: SiglipVisionTower
     private let semanticProjection: SemanticProjection
@@ -35,6 +41,7 @@ public final class SemHiTokModel: Sendable {
         let tensors = ModelTensors(configuration)
         let weights = try ModelWeightReader(file, declaring: tensors.all)
         self.configuration = configuration
+        resolutions = configuration.resolutions(memoryBudget: memoryBudget)
         fingerprint = file.fingerprint
         siglip = try SiglipVisionTower(weights, tensors.siglip, configuration: configuration)
         semanticProjection = try SemanticProjection(weights, tensors.semanticProjection)
@@ -69,24 +76,11 @@ public final class SemHiTokModel: Sendable {
         try encode([image], resolution: resolution)[0]
     }
 
-    /// The memory budget of a model loaded without one: 8 GiB.
-    public static let defaultMemoryBudget = 8 << 30
-
-    /// The resolutions `encode` accepts: from one patch `P` to the largest whose grid fits
-    /// the memory budget and whose inputs, SigLIP's and the pixel branch's, fit
-    /// `ImageLimits.standard`.
-    public var resolutions: ClosedRange<Int> {
-        configuration.resolutions(memoryBudget: memoryBudget)
-    }
-
     /// Encodes a batch of images: every image's result is bit for bit what `encode` gives it
     /// alone (rows never mix; attention stays within an image), computed together as many
     /// at a time as the memory budget allows.
     public func encode(_ images: [RGBImage], resolution: Int? = nil) throws -> [ImageEncoding] {
-        let grid = try gridSide(resolution: resolution)
-        return try images.chunks(of: imagesPerBatch(configuration.encodingBytes(gridSide: grid))).flatMap {
-            try encodeTogether(Array($0), resolution: resolution)
-        }
+        try inBatches(images, resolution: resolution) { try encodeTogether($0, resolution: resolution) }
     }
 
     /// `encode` of images computed as one batch.
@@ -114,9 +108,8 @@ public final class SemHiTokModel: Sendable {
     /// `F_sig [N, C]` of each image, computing only the SigLIP tower (the features that
     /// feed the semantic quantizer; bit for bit those of `encode`).
     public func siglipFeatures(_ images: [RGBImage], resolution: Int? = nil) throws -> [Matrix] {
-        let grid = try gridSide(resolution: resolution)
-        return try images.chunks(of: imagesPerBatch(configuration.encodingBytes(gridSide: grid))).flatMap { batch in
-            let (grid, inputs) = try siglipInputs(Array(batch), resolution: resolution)
+        try inBatches(images, resolution: resolution) { batch in
+            let (grid, inputs) = try siglipInputs(batch, resolution: resolution)
             let features = siglip(inputs)
             let n = grid * grid
             return (0..<batch.count).map { features.rows(($0 * n)..<(($0 + 1) * n)) }
@@ -126,9 +119,8 @@ public final class SemHiTokModel: Sendable {
     /// `F_sem [N, C]` of each image: its semantic indices through the semantic decoder,
     /// without the pixel branch (bit for bit `semanticFeatures` of `encode`'s indices).
     public func semanticFeatures(_ images: [RGBImage], resolution: Int? = nil) throws -> [Matrix] {
-        let grid = try gridSide(resolution: resolution)
-        return try images.chunks(of: imagesPerBatch(configuration.encodingBytes(gridSide: grid))).flatMap { batch in
-            let branch = try semanticBranch(Array(batch), resolution: resolution)
+        try inBatches(images, resolution: resolution) { batch in
+            let branch = try semanticBranch(batch, resolution: resolution)
             let n = branch.grid * branch.grid
             let indices = (0..<batch.count).map { Array(branch.semantic.indices[($0 * n)..<(($0 + 1) * n)]) }
             return try semanticFeatures(semanticIndices: indices, gridHeight: branch.grid, gridWidth: branch.grid)
@@ -143,6 +135,14 @@ public final class SemHiTokModel: Sendable {
             throw ModelError.resolutionTooLarge(resolution, maximum: resolutions.upperBound)
         }
         return grid
+    }
+
+    /// `body` over consecutive batches of `images`, as many together as the memory budget
+    /// allows at `resolution`, results in order.
+    private func inBatches<Result>(_ images: [RGBImage], resolution: Int?,
+                                   _ body: ([RGBImage]) throws -> [Result]) throws -> [Result] {
+        let bytes = configuration.encodingBytes(gridSide: try gridSide(resolution: resolution))
+        return try images.chunks(of: imagesPerBatch(bytes)).flatMap { try body(Array($0)) }
     }
 
     /// How many computations of `bytes` each fit the memory budget together (at least one).
