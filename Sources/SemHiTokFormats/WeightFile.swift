@@ -6,7 +6,7 @@ import SemHiTokSupport
 /// Opening validates everything in Spec/weights.md section 4 before anything is trusted:
 /// sizes, the header checksum, every name, type, shape, offset and overlap, and (unless
 /// asked not to) every tensor's checksum.
-public final class WeightFile: Sendable {
+public final class WeightFile: ConfigurationEntries, Sendable {
     /// The header of a file is at most this many bytes (16 MiB), so a hostile file cannot
     /// make the reader allocate much before it has been verified.
     public static let maximumHeaderLength: UInt64 = 16 << 20
@@ -130,65 +130,11 @@ public final class WeightFile: Sendable {
         return (Array(bytes(of: info)), info.shape)
     }
 
-    /// The integer configuration value `key`.
-    public func int(_ key: String) throws -> Int64 {
-        switch try value(key) {
-        case .int(let value): return value
-        case let other: throw wrongType(key, expected: "i64", found: other)
-        }
-    }
-
-    /// The real configuration value `key`.
-    public func real(_ key: String) throws -> Double {
-        switch try value(key) {
-        case .real(let value): return value
-        case let other: throw wrongType(key, expected: "f64", found: other)
-        }
-    }
-
-    /// The string configuration value `key`.
-    public func string(_ key: String) throws -> String {
-        switch try value(key) {
-        case .string(let value): return value
-        case let other: throw wrongType(key, expected: "string", found: other)
-        }
-    }
-
-    /// The integer-array configuration value `key`.
-    public func intArray(_ key: String) throws -> [Int64] {
-        switch try value(key) {
-        case .ints(let values): return values
-        case let other: throw wrongType(key, expected: "i64[]", found: other)
-        }
-    }
-
-    /// The real-array configuration value `key`.
-    public func realArray(_ key: String) throws -> [Double] {
-        switch try value(key) {
-        case .reals(let values): return values
-        case let other: throw wrongType(key, expected: "f64[]", found: other)
-        }
-    }
-
-    /// An error about this file.
-    public func error(_ kind: WeightFileError.Kind) -> WeightFileError {
-        WeightFileError(path: path, kind: kind)
-    }
-
     private func tensor(_ name: String, rank: Int?) throws -> TensorInfo {
         let info = try tensor(name)
         if let rank, info.shape.count != rank {
             throw error(.unexpectedShape(tensor: name, expected: "rank \(rank)", found: info.shape))
         }
         return info
-    }
-
-    private func value(_ key: String) throws -> ConfigValue {
-        guard let value = config[key] else { throw error(.missingKey(key)) }
-        return value
-    }
-
-    private func wrongType(_ key: String, expected: String, found: ConfigValue) -> WeightFileError {
-        error(.wrongValueType(key: key, expected: expected, found: found.typeName))
     }
 }

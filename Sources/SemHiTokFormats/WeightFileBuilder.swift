@@ -2,14 +2,17 @@ import SemHiTokSupport
 
 /// The content of a weight container being assembled: configuration entries and tensors.
 /// `write(to:)` lays it out canonically (Spec/weights.md section 5), so the same content
-/// always gives the same bytes, whatever order it was added in.
+/// always gives the same bytes, whatever order it was added in. A tensor's bytes may be
+/// given, or produced only when it is written, so that a container larger than memory is
+/// written one tensor at a time.
 public struct WeightFileBuilder: Sendable {
     /// A tensor waiting to be written.
     struct PendingTensor: Sendable {
         var name: String
         var dtype: DType
         var shape: [Int]
-        var data: [UInt8]
+        var byteLength: Int
+        var bytes: @Sendable () throws -> [UInt8]
     }
 
     /// The configuration entries to write.
@@ -22,7 +25,16 @@ public struct WeightFileBuilder: Sendable {
     /// Adds a tensor given as raw little-endian bytes. Names, shapes and sizes are
     /// validated by `write(to:)`.
     public mutating func addTensor(_ name: String, dtype: DType, shape: [Int], bytes: [UInt8]) {
-        tensors.append(PendingTensor(name: name, dtype: dtype, shape: shape, data: bytes))
+        tensors.append(PendingTensor(name: name, dtype: dtype, shape: shape, byteLength: bytes.count, bytes: { bytes }))
+    }
+
+    /// Adds a tensor of `byteLength` raw little-endian bytes that `produce` gives when the
+    /// file is written (and when `encodedHeader` computes its checksum), so that only one
+    /// tensor's bytes are held at a time. Writing fails if `produce` returns another number
+    /// of bytes.
+    public mutating func addTensor(_ name: String, dtype: DType, shape: [Int], byteLength: Int,
+                                   producedBy produce: @escaping @Sendable () throws -> [UInt8]) {
+        tensors.append(PendingTensor(name: name, dtype: dtype, shape: shape, byteLength: byteLength, bytes: produce))
     }
 
     /// Adds an `f32` tensor.
@@ -44,46 +56,71 @@ public struct WeightFileBuilder: Sendable {
     /// The header bytes this content encodes to: the same bytes a reader's `fingerprint`
     /// hashes, so a model's fingerprint is known before it is written.
     public func encodedHeader(path: String) throws -> [UInt8] {
-        try layout(path: path).header
+        let (_, placed) = try layout(path: path)
+        let checksums = try placed.map { try CRC32C.checksum(produceBytes(of: $0.tensor, path: path)) }
+        return encodeHeader(keys: sortedKeys, tensors: placed, checksums: checksums)
     }
 
     /// Validates the content and writes it to `path` (through a temporary file renamed into
-    /// place).
+    /// place): the data first, tensor by tensor, then the header with their checksums.
     public func write(to path: String) throws {
-        let (header, placed) = try layout(path: path)
+        let (provisionalHeader, placed) = try layout(path: path)
+        let dataStart = align64(WeightFile.preambleLength + provisionalHeader.count)
+        let fileLength = placed.last.map { $0.offset + $0.tensor.byteLength } ?? dataStart
+
+        let output = try AtomicOutputFile(destination: path)
+        try output.descriptor.write([UInt8](repeating: 0, count: dataStart))
+        var position = dataStart
+        var checksums: [UInt32] = []
+        for (offset, tensor) in placed {
+            try output.descriptor.write([UInt8](repeating: 0, count: offset - position))
+            let bytes = try produceBytes(of: tensor, path: path)
+            checksums.append(CRC32C.checksum(bytes))
+            try output.descriptor.write(bytes)
+            position = offset + bytes.count
+        }
+        if position < fileLength {
+            try output.descriptor.write([UInt8](repeating: 0, count: fileLength - position))
+        }
+
+        let header = encodeHeader(keys: sortedKeys, tensors: placed, checksums: checksums)
         var preamble = ByteWriter()
         preamble.append(WeightFile.magic)
         preamble.u32(WeightFile.formatVersion)
         preamble.u32(0)
         preamble.u64(UInt64(header.count))
-        let dataStart = align64(WeightFile.preambleLength + header.count)
-        let fileLength = placed.last.map { $0.offset + $0.tensor.data.count } ?? dataStart
         preamble.u64(UInt64(fileLength))
         var checksum = CRC32C()
         preamble.bytes[16...].withUnsafeBytes { checksum.update($0) }
         header.withUnsafeBytes { checksum.update($0) }
         preamble.patchU32(checksum.checksum, at: 12)
-
-        let output = try AtomicOutputFile(destination: path)
+        try output.descriptor.seek(to: 0)
         try output.descriptor.write(preamble.bytes)
         try output.descriptor.write(header)
-        var position = WeightFile.preambleLength + header.count
-        for (offset, tensor) in placed {
-            try output.descriptor.write([UInt8](repeating: 0, count: offset - position))
-            try output.descriptor.write(tensor.data)
-            position = offset + tensor.data.count
-        }
-        if position < fileLength {
-            try output.descriptor.write([UInt8](repeating: 0, count: fileLength - position))
-        }
         try output.commit()
     }
 
-    /// Sorts and validates the content and places the tensors; returns the header and each
-    /// tensor with its offset.
+    /// The configuration keys in the canonical order.
+    private var sortedKeys: [String] {
+        config.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+    }
+
+    /// The bytes of `tensor`, which must be as many as it declared.
+    private func produceBytes(of tensor: PendingTensor, path: String) throws -> [UInt8] {
+        let bytes = try tensor.bytes()
+        guard bytes.count == tensor.byteLength else {
+            throw WeightFileError(path: path, kind: .byteLengthMismatch(tensor: tensor.name, expected: UInt64(tensor.byteLength),
+                                                                         actual: UInt64(bytes.count)))
+        }
+        return bytes
+    }
+
+    /// Sorts and validates the content and places the tensors; returns the header (with
+    /// zero checksums: its length and placement do not depend on them) and each tensor with
+    /// its offset.
     private func layout(path: String) throws -> (header: [UInt8], placed: [(offset: Int, tensor: PendingTensor)]) {
         func error(_ kind: WeightFileError.Kind) -> WeightFileError { WeightFileError(path: path, kind: kind) }
-        let keys = config.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        let keys = sortedKeys
         for key in keys where !WeightName.isValid(Array(key.utf8)) {
             throw error(.invalidName(WeightName.escaped(Array(key.utf8))))
         }
@@ -102,16 +139,17 @@ public struct WeightFileBuilder: Sendable {
                 guard dimension >= 0, !overflow else { throw error(.shapeOverflow(tensor: tensor.name)) }
                 expected = product
             }
-            guard expected == tensor.data.count else {
+            guard expected == tensor.byteLength else {
                 throw error(.byteLengthMismatch(tensor: tensor.name, expected: UInt64(expected),
-                                                actual: UInt64(tensor.data.count)))
+                                                actual: UInt64(tensor.byteLength)))
             }
         }
 
-        // Offsets are fixed-width fields, so the header's length does not depend on them:
-        // encode once to learn where the data starts, then again with the real offsets.
-        let checksums = sorted.map { CRC32C.checksum($0.data) }
-        let provisional = encodeHeader(keys: keys, tensors: sorted.map { (0, $0) }, checksums: checksums)
+        // Offsets and checksums are fixed-width fields, so the header's length does not
+        // depend on them: encode once to learn where the data starts, then again with the
+        // real offsets.
+        let zeroChecksums = [UInt32](repeating: 0, count: sorted.count)
+        let provisional = encodeHeader(keys: keys, tensors: sorted.map { (0, $0) }, checksums: zeroChecksums)
         guard provisional.count <= WeightFile.maximumHeaderLength else {
             throw error(.headerTooLarge(headerLength: UInt64(provisional.count)))
         }
@@ -119,9 +157,9 @@ public struct WeightFileBuilder: Sendable {
         var placed: [(offset: Int, tensor: PendingTensor)] = []
         for tensor in sorted {
             placed.append((offset, tensor))
-            offset = align64(offset + tensor.data.count)
+            offset = align64(offset + tensor.byteLength)
         }
-        return (encodeHeader(keys: keys, tensors: placed, checksums: checksums), placed)
+        return (encodeHeader(keys: keys, tensors: placed, checksums: zeroChecksums), placed)
     }
 
     private func encodeHeader(keys: [String], tensors: [(offset: Int, tensor: PendingTensor)],
@@ -155,7 +193,7 @@ public struct WeightFileBuilder: Sendable {
             writer.u8(UInt8(tensor.shape.count))
             tensor.shape.forEach { writer.u64(UInt64($0)) }
             writer.u64(UInt64(offset))
-            writer.u64(UInt64(tensor.data.count))
+            writer.u64(UInt64(tensor.byteLength))
             writer.u32(checksum)
         }
         return writer.bytes
