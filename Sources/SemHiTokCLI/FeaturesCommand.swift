@@ -16,22 +16,29 @@ enum FeaturesCommand {
         summary: "Write the SigLIP or semantic-decoder features of images as a NumPy .npy array.",
         details: """
             Each IMAGE (PNG, JPEG, PPM or PGM) gives one row of OUT.npy, a float32 array of
-            shape [images, tokens, channels], tokens in row-major grid order.
+            shape [images, tokens, channels], tokens in row-major grid order. With --stage
+            siglip, --model may also be a SigLIP-only container (semhitok convert without
+            --head).
             """,
         positionals: PositionalArguments("IMAGE", count: 1...Int.max),
         options: [Options.stage, Options.output, SharedOptions.model, SharedOptions.batch], run: run)
 
     static func run(_ arguments: ParsedArguments, _ console: Console) throws -> Int32 {
         let output = arguments[Options.output]
-        let stage = arguments[Options.stage]
-        let model = try arguments.model()
+        let features: ([RGBImage]) throws -> [Matrix]
+        if arguments[Options.stage] == "siglip" {
+            let extractor = try arguments.siglipFeatureExtractor()
+            features = { try extractor.siglipFeatures($0, resolution: nil) }
+        } else {
+            let model = try arguments.model()
+            features = { try model.semanticFeatures($0) }
+        }
         var values: [Float] = []
         var rows = 0
         var columns = 0
         for paths in arguments.batches(of: arguments.positionals) {
             let images = try paths.map { try ImageFile.read($0) }
-            let features = stage == "siglip" ? try model.siglipFeatures(images) : try model.semanticFeatures(images)
-            for matrix in features {
+            for matrix in try features(images) {
                 (rows, columns) = (matrix.rows, matrix.columns)
                 values += matrix.values
             }

@@ -23,4 +23,15 @@ extension ParsedArguments {
         if let path = self[SharedOptions.model] { return try SemHiTokModel(contentsOf: path) }
         return try DefaultModel.load()
     }
+
+    /// What computes SigLIP's features for `--model`: a SigLIP-only container or a SemHiTok
+    /// model (Spec/convert.md section 5), or the embedded default model.
+    func siglipFeatureExtractor() throws -> any SiglipFeatureExtractor {
+        guard let path = self[SharedOptions.model] else { return try DefaultModel.load() }
+        let file = try WeightFile(contentsOf: path)
+        switch try ModelArchitecture(file) {
+        case .semhitok: return try SemHiTokModel(file)
+        case .siglip: return try SiglipModel(file)
+        }
+    }
 }

@@ -16,7 +16,7 @@ enum ModelCase {
         let configuration = model.configuration
         let tolerance = try file.real("tolerance.relative")
         let input = try file.caseImage("input")
-        let (s, sPix, n) = (configuration.imageSize, configuration.pixelImageSize, configuration.patchCount)
+        let (s, sPix, n) = (configuration.siglip.imageSize, configuration.pixelImageSize, configuration.patchCount)
         let grid = configuration.gridSize
         let semanticIndices = try file.caseInt32s("expected.semantic_indices", shape: [n])
         let pixelIndices = try file.caseInt32s("expected.pixel_indices", shape: [n])
@@ -56,13 +56,13 @@ enum ModelCase {
         failures += ExactComparison.integers("expected.tokens", expected: tokens.map(Int64.init),
                                              actual: encoding.tokens.map(Int64.init))
 
-        within("expected.siglip_features", try floats("expected.siglip_features", [n, configuration.siglip.hiddenSize]),
+        within("expected.siglip_features", try floats("expected.siglip_features", [n, configuration.siglip.stack.hiddenSize]),
                encoding.siglipFeatures.values)
         within("expected.semantic_projection", semanticProjection, encoding.semanticProjection.values)
         within("expected.pixel_projection", pixelProjection, encoding.pixelProjection.values)
         let semanticFeatures = try model.semanticFeatures(semanticIndices: semanticIndices, gridHeight: grid, gridWidth: grid)
         within("expected.semantic_features",
-               try floats("expected.semantic_features", [n, configuration.siglip.hiddenSize]), semanticFeatures.values)
+               try floats("expected.semantic_features", [n, configuration.siglip.stack.hiddenSize]), semanticFeatures.values)
         let decoded = try model.decode(tokens: tokens.map { UInt32($0) }, gridHeight: grid, gridWidth: grid)
         within("expected.decoded", try floats("expected.decoded", [3, sPix, sPix]), decoded.values)
 

@@ -8,8 +8,10 @@ extension ModelConfiguration {
         switch name {
         case "tiny":
             ModelConfiguration(
-                name: name, imageSize: 64, siglipPatchSize: 8, siglip: Stack(hiddenSize: 32, numLayers: 2, numHeads: 2),
-                siglipIntermediateSize: 64, siglipPostLayerNorm: true, semanticProjectionSize: 32, semanticCodeSize: 8,
+                name: name,
+                siglip: SiglipConfiguration(imageSize: 64, patchSize: 8, stack: Stack(hiddenSize: 32, numLayers: 2, numHeads: 2),
+                                            intermediateSize: 64, postLayerNorm: true),
+                semanticProjectionSize: 32, semanticCodeSize: 8,
                 semanticCodebookSize: 64, semanticDecoder: Stack(hiddenSize: 32, numLayers: 1, numHeads: 2),
                 pixelPatchSize: 8, pixelCodeSize: 4, pixelCodebookSize: 4,
                 pixelEncoder: Stack(hiddenSize: 32, numLayers: 1, numHeads: 2),
@@ -45,8 +47,9 @@ extension ModelConfiguration {
                                    postLayerNorm: Bool, codebookSize: Int, semanticDecoder: Stack,
                                    pixel: Stack) -> ModelConfiguration {
         ModelConfiguration(
-            name: name, imageSize: imageSize, siglipPatchSize: patchSize, siglip: siglip,
-            siglipIntermediateSize: intermediateSize, siglipPostLayerNorm: postLayerNorm,
+            name: name,
+            siglip: SiglipConfiguration(imageSize: imageSize, patchSize: patchSize, stack: siglip,
+                                        intermediateSize: intermediateSize, postLayerNorm: postLayerNorm),
             semanticProjectionSize: siglip.hiddenSize, semanticCodeSize: 32, semanticCodebookSize: codebookSize,
             semanticDecoder: semanticDecoder, pixelPatchSize: 16, pixelCodeSize: 8, pixelCodebookSize: 8,
             pixelEncoder: pixel, pixelDecoder: pixel)

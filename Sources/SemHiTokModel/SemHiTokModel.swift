@@ -7,7 +7,7 @@ import SemHiTokQuantization
 /// A SemHiTok model loaded from a weight container: image to tokens, tokens to image,
 /// image to semantic features (Spec/architecture.md). Every image is computed on its own,
 /// so results never depend on what else is in a batch.
-public final class SemHiTokModel: Sendable {
+public final class SemHiTokModel: SiglipFeatureExtractor {
     /// The architecture numbers.
     public let configuration: ModelConfiguration
     /// The weight container's fingerprint (Spec/weights.md section 6), recorded in token files.
@@ -24,7 +24,7 @@ public final class SemHiTokModel: Sendable {
     /// `ImageLimits.standard` (`ModelConfiguration.resolutions(memoryBudget:)`).
     public let resolutions: ClosedRange<Int>
 
-    private let siglip: SiglipVisionTower
+    private let siglip: SiglipModel
     private let semanticProjection: SemanticProjection
     private let semanticQuantizer: SemanticQuantizer
     private let semanticCodebook: Matrix
@@ -43,7 +43,7 @@ public final class SemHiTokModel: Sendable {
         self.configuration = configuration
         resolutions = configuration.resolutions(memoryBudget: memoryBudget)
         fingerprint = file.fingerprint
-        siglip = try SiglipVisionTower(weights, tensors.siglip, configuration: configuration)
+        siglip = try SiglipModel(weights, tensors.siglip, configuration: configuration.siglip, memoryBudget: memoryBudget)
         semanticProjection = try SemanticProjection(weights, tensors.semanticProjection)
         semanticCodebook = try weights.matrix(tensors.semanticCodebook)
         pixelCodebook = try weights.matrix(tensors.pixelCodebook)
@@ -106,14 +106,11 @@ public final class SemHiTokModel: Sendable {
     }
 
     /// `F_sig [N, C]` of each image, computing only the SigLIP tower (the features that
-    /// feed the semantic quantizer; bit for bit those of `encode`).
+    /// feed the semantic quantizer; bit for bit those of `encode`), at a resolution `encode`
+    /// accepts.
     public func siglipFeatures(_ images: [RGBImage], resolution: Int? = nil) throws -> [Matrix] {
-        try inBatches(images, resolution: resolution) { batch in
-            let (grid, inputs) = try siglipInputs(batch, resolution: resolution)
-            let features = siglip(inputs)
-            let n = grid * grid
-            return (0..<batch.count).map { features.rows(($0 * n)..<(($0 + 1) * n)) }
-        }
+        _ = try gridSide(resolution: resolution)
+        return try siglip.siglipFeatures(images, resolution: resolution)
     }
 
     /// `F_sem [N, C]` of each image: its semantic indices through the semantic decoder,
@@ -150,19 +147,13 @@ public final class SemHiTokModel: Sendable {
         max(1, memoryBudget / max(bytes, 1))
     }
 
-    /// The grid side and SigLIP's preprocessed inputs at the native or the given resolution.
-    private func siglipInputs(_ images: [RGBImage], resolution: Int?) throws -> (grid: Int, inputs: [ImageTensor]) {
-        let grid = try gridSide(resolution: resolution)
-        let siglipPreprocessor = try preprocessor(size: resolution ?? configuration.imageSize)
-        return (grid, images.map { siglipPreprocessor.tensor(for: $0) })
-    }
-
     /// The semantic side of the encoder: SigLIP, the projection and the semantic lookup of
     /// a batch, rows image after image.
     private func semanticBranch(_ images: [RGBImage], resolution: Int?) throws
         -> (grid: Int, siglipInputs: [ImageTensor], siglipFeatures: Matrix, projection: Matrix, semantic: CodeSearchResult)
     {
-        let (grid, inputs) = try siglipInputs(images, resolution: resolution)
+        let grid = try gridSide(resolution: resolution)
+        let inputs = try siglip.inputs(images, resolution: resolution)
         let siglipFeatures = siglip(inputs)
         let projection = semanticProjection(siglipFeatures)
         return (grid, inputs, siglipFeatures, projection, try semanticLookup(projection))
@@ -286,7 +277,7 @@ public final class SemHiTokModel: Sendable {
     }
 
     private func preprocessor(size: Int) throws -> Preprocessor {
-        try Preprocessor(size: size, mean: configuration.mean, std: configuration.std)
+        try Preprocessor(size: size, mean: configuration.siglip.mean, std: configuration.siglip.std)
     }
 
     /// The rows `indices` of `matrix`, in that order.

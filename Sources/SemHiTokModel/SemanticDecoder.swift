@@ -20,7 +20,7 @@ struct SemanticDecoder: Sendable {
             blocks = TimmBlock.Tensors.stack(scope, configuration.semanticDecoder)
             norm = scope.layerNorm("norm", width: width)
             head0 = scope.linear("head.0", outputs: width, inputs: width)
-            head2 = scope.linear("head.2", outputs: configuration.siglip.hiddenSize, inputs: width)
+            head2 = scope.linear("head.2", outputs: configuration.siglip.stack.hiddenSize, inputs: width)
         }
     }
 

@@ -10,7 +10,7 @@ struct SemanticProjection: Sendable {
         let proj2: LinearTensors
 
         init(_ scope: TensorScope, _ configuration: ModelConfiguration) {
-            proj0 = scope.linear("proj.0", outputs: configuration.semanticProjectionSize, inputs: configuration.siglip.hiddenSize)
+            proj0 = scope.linear("proj.0", outputs: configuration.semanticProjectionSize, inputs: configuration.siglip.stack.hiddenSize)
             proj2 = scope.linear("proj.2", outputs: configuration.semanticCodeSize, inputs: configuration.semanticProjectionSize)
         }
     }

@@ -12,15 +12,15 @@ struct SiglipVisionTower: Sendable {
         let layers: [Layer.Tensors]
         let postLayernorm: LayerNormTensors?
 
-        init(_ scope: TensorScope, _ configuration: ModelConfiguration) {
-            let width = configuration.siglip.hiddenSize
+        init(_ scope: TensorScope, _ configuration: SiglipConfiguration) {
+            let width = configuration.stack.hiddenSize
             patchEmbedding = scope.patchConvolution("embeddings.patch_embedding", outputs: width,
-                                                    patchSize: configuration.siglipPatchSize)
+                                                    patchSize: configuration.patchSize)
             positionEmbedding = scope.tensor("embeddings.position_embedding.weight", shape: [configuration.patchCount, width])
-            layers = (0..<configuration.siglip.numLayers).map {
-                Layer.Tensors(scope.scope("encoder.layers.\($0)"), width: width, intermediateSize: configuration.siglipIntermediateSize)
+            layers = (0..<configuration.stack.numLayers).map {
+                Layer.Tensors(scope.scope("encoder.layers.\($0)"), width: width, intermediateSize: configuration.intermediateSize)
             }
-            postLayernorm = configuration.siglipPostLayerNorm ? scope.layerNorm("post_layernorm", width: width) : nil
+            postLayernorm = configuration.postLayerNorm ? scope.layerNorm("post_layernorm", width: width) : nil
         }
     }
 
@@ -87,11 +87,11 @@ struct SiglipVisionTower: Sendable {
     let layers: [Layer]
     let postLayernorm: LayerNorm?
 
-    init(_ weights: ModelWeightReader, _ tensors: Tensors, configuration: ModelConfiguration) throws {
-        patchEmbedding = PatchEmbedding(projection: try weights.linear(tensors.patchEmbedding), patchSize: configuration.siglipPatchSize)
+    init(_ weights: ModelWeightReader, _ tensors: Tensors, configuration: SiglipConfiguration) throws {
+        patchEmbedding = PatchEmbedding(projection: try weights.linear(tensors.patchEmbedding), patchSize: configuration.patchSize)
         positionEmbedding = try weights.matrix(tensors.positionEmbedding)
-        layers = try tensors.layers.map { try Layer(weights, $0, stack: configuration.siglip) }
-        postLayernorm = try tensors.postLayernorm.map { try weights.layerNorm($0, epsilon: configuration.siglip.layerNormEpsilon) }
+        layers = try tensors.layers.map { try Layer(weights, $0, stack: configuration.stack) }
+        postLayernorm = try tensors.postLayernorm.map { try weights.layerNorm($0, epsilon: configuration.stack.layerNormEpsilon) }
     }
 
     /// `F_sig [B * N, C]` of `B` preprocessed images of one size, image after image.

@@ -68,9 +68,9 @@ struct ModelBatchTests {
     @Test func oneThreadAndTwoGiveTheSameBits() throws {
         var configuration = try #require(ModelConfiguration.named("tiny"))
         configuration.name = "threads-test"
-        configuration.imageSize = 128
-        configuration.siglip = .init(hiddenSize: 64, numLayers: 1, numHeads: 4)
-        configuration.siglipIntermediateSize = 256
+        configuration.siglip.imageSize = 128
+        configuration.siglip.stack = .init(hiddenSize: 64, numLayers: 1, numHeads: 4)
+        configuration.siglip.intermediateSize = 256
         configuration.pixelEncoder = .init(hiddenSize: 64, numLayers: 1, numHeads: 4)
         configuration.pixelDecoder = .init(hiddenSize: 64, numLayers: 1, numHeads: 4)
         let folder = try TemporaryDirectory()

@@ -62,7 +62,7 @@ struct ModelGridTests {
         #expect(configuration.encodingBytes(gridSide: grid) <= budget)
         #expect(configuration.pixelImageSize(gridSide: grid) <= side)
         let next = grid + 1
-        #expect((next * configuration.siglipPatchSize > side) || configuration.encodingBytes(gridSide: next) > budget
+        #expect((next * configuration.siglip.patchSize > side) || configuration.encodingBytes(gridSide: next) > budget
             || configuration.pixelImageSize(gridSide: next) > side)
     }
 

@@ -50,7 +50,7 @@ struct ModelTensorsTests {
     /// Without the post-LayerNorm its two tensors are not declared (a file holding them is refused).
     @Test func noPostLayerNormDeclaresNone() throws {
         var configuration = try #require(ModelConfiguration.named("tiny"))
-        configuration.siglipPostLayerNorm = false
+        configuration.siglip.postLayerNorm = false
         #expect(!configuration.tensorShapes.contains { $0.name.contains("post_layernorm") })
     }
 
