@@ -170,8 +170,14 @@ struct JSONParser {
         let value: UInt32
         switch unit {
         case 0xD800...0xDBFF:
-            // A high surrogate counts only with a low surrogate escaped right after it.
-            guard position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u") else {
+            // A high surrogate counts only with a low surrogate escaped right after it. The
+            // document ending before that can be told is an unterminated string, as
+            // anywhere else in a string.
+            let remaining = bytes.count - position
+            if remaining == 0 || (remaining == 1 && bytes[position] == UInt8(ascii: "\\")) {
+                throw JSONError(offset: opening, reason: .unterminatedString)
+            }
+            guard remaining >= 2, bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u") else {
                 throw JSONError(offset: escape, reason: .loneSurrogate)
             }
             let low = try codeUnit(escape: position, opening: opening)

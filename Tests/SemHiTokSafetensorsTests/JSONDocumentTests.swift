@@ -139,6 +139,9 @@ struct JSONDocumentTests {
         expectRejection(#"["a\"#, offset: 1, .unterminatedString)
         expectRejection(#""\u12"#, offset: 0, .unterminatedString)
         expectRejection(#""é\""#, offset: 0, .unterminatedString)
+        // After a high surrogate, before the low one can be read.
+        expectRejection(#""\ud800"#, offset: 0, .unterminatedString)
+        expectRejection(#""\ud800\"#, offset: 0, .unterminatedString)
     }
 
     @Test func rejectsControlCharactersInStrings() {
@@ -161,6 +164,8 @@ struct JSONDocumentTests {
         expectRejection(#""\ud800\u0041""#, offset: 1, .loneSurrogate)
         expectRejection(#""a\ud800x""#, offset: 2, .loneSurrogate)
         expectRejection(#""\ud800\ud800""#, offset: 1, .loneSurrogate)
+        // Found before the end of the document, which would make the string unterminated.
+        expectRejection(#""\ud800x"#, offset: 1, .loneSurrogate)
     }
 
     @Test func rejectsNumbersThatBreakTheGrammar() {
