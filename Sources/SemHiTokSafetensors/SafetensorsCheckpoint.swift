@@ -66,7 +66,7 @@ public final class SafetensorsCheckpoint: Sendable {
     }
 
     /// Reads the index at `indexPath`, opens its shards and checks each against the other
-    /// (Spec/safetensors.md section 5, steps 3 to 6).
+    /// (Spec/safetensors.md section 5, steps 4 to 7).
     private static func openShards(indexPath: String) throws -> [SafetensorsFile] {
         let index = try ShardIndex(file: MappedFile(path: indexPath))
         func error(_ kind: SafetensorsError.Kind) -> SafetensorsError { SafetensorsError(path: indexPath, kind: kind) }

@@ -1,5 +1,5 @@
 /// The element type of a safetensors tensor, spelled as the header's `dtype` strings
-/// (Spec/safetensors.md section 4): every type of the safetensors library whose element
+/// (Spec/safetensors.md section 3): every type of the safetensors library whose element
 /// fills a whole number of bytes. Elements are little-endian.
 ///
 /// The library's three packed types, `F4`, `F6_E2M3` and `F6_E3M2` (4 and 6 bits an

@@ -160,10 +160,10 @@ struct SafetensorsHeaderParser {
         }
     }
 
-    /// The value of an integer literal from 0 to 2^63 - 1; nil for anything else, `2.0`
-    /// and `2e0` included.
+    /// The value of an integer literal without a sign from 0 to 2^63 - 1; nil for
+    /// anything else, `2.0`, `2e0` and `-0` included (the library reads `-0` as a float).
     private static func nonNegativeInteger(_ value: JSONValue) -> Int? {
-        guard let integer = value.number?.int64, integer >= 0 else { return nil }
+        guard let number = value.number, !number.text.hasPrefix("-"), let integer = number.int64 else { return nil }
         return Int(integer)
     }
 

@@ -257,10 +257,10 @@ struct SafetensorsFileTests {
                         .rankTooLarge(tensor: "a", rank: 17))
     }
 
-    /// A dimension is an integer literal from 0 to 2^63 - 1: not `2.0` or `2e0` (which the
-    /// library also refuses), not negative, not a string.
+    /// A dimension is an integer literal without a sign from 0 to 2^63 - 1: not `2.0`,
+    /// `2e0` or `-0` (which the library also refuses), not negative, not a string.
     @Test func rejectsDimensionsThatAreNotNonNegativeIntegers() {
-        for (json, found) in [("2.0", "'2.0'"), ("2e0", "'2e0'"), ("-1", "'-1'"), (#""2""#, "a string"), ("null", "null"),
+        for (json, found) in [("2.0", "'2.0'"), ("2e0", "'2e0'"), ("-0", "'-0'"), ("-1", "'-1'"), (#""2""#, "a string"), ("null", "null"),
                               ("9223372036854775808", "'9223372036854775808'")] {
             expectRejection(RawSafetensorsFile(header: #"{"a":{"dtype":"U8","shape":[1,\#(json)],"data_offsets":[0,1]}}"#, data: [1]),
                             .invalidDimension(tensor: "a", index: 1, found: found))
@@ -287,7 +287,7 @@ struct SafetensorsFileTests {
     }
 
     @Test func rejectsOffsetsThatAreNotNonNegativeIntegers() {
-        for (json, index, found) in [("[-1,1]", 0, "'-1'"), ("[0,1.0]", 1, "'1.0'"), ("[null,1]", 0, "null"),
+        for (json, index, found) in [("[-1,1]", 0, "'-1'"), ("[-0,1]", 0, "'-0'"), ("[0,1.0]", 1, "'1.0'"), ("[null,1]", 0, "null"),
                                      ("[0,18446744073709551616]", 1, "'18446744073709551616'")] {
             expectRejection(RawSafetensorsFile(header: #"{"a":{"dtype":"U8","shape":[1],"data_offsets":\#(json)}}"#, data: [1]),
                             .invalidOffset(tensor: "a", index: index, found: found))
