@@ -71,7 +71,13 @@ public final class SafetensorsCheckpoint: Sendable {
         let index = try ShardIndex(file: MappedFile(path: indexPath))
         func error(_ kind: SafetensorsError.Kind) -> SafetensorsError { SafetensorsError(path: indexPath, kind: kind) }
         let folder = indexPath.lastIndex(of: "/").map { String(indexPath[...$0]) } ?? ""
-        let shardNames = Set(index.weightMap.map(\.shard)).sorted(by: SafetensorsName.precedes)
+        // File names compare by their bytes, as the file system does, not by canonical
+        // equivalence as Swift strings do: two spellings of one name are two files.
+        var shardNames: [String] = []
+        for shard in index.weightMap.map(\.shard).sorted(by: SafetensorsName.precedes)
+        where !(shardNames.last.map { sameBytes($0, shard) } ?? false) {
+            shardNames.append(shard)
+        }
         for shard in shardNames where !(try exists(folder + shard)) {
             throw error(.missingShard(shard))
         }
@@ -90,16 +96,20 @@ public final class SafetensorsCheckpoint: Sendable {
                 guard let mappedTo = mapped[tensor.name] else {
                     throw error(.tensorNotInWeightMap(tensor: tensor.name, shard: name))
                 }
-                guard mappedTo == name else {
+                guard sameBytes(mappedTo, name) else {
                     throw error(.tensorInWrongShard(tensor: tensor.name, shard: name, mappedTo: mappedTo))
                 }
             }
         }
         for (tensor, shard) in index.weightMap.sorted(by: { SafetensorsName.precedes($0.tensor, $1.tensor) })
-        where holder[tensor] != shard {
+        where !(holder[tensor].map { sameBytes($0, shard) } ?? false) {
             throw error(.tensorNotInShard(tensor: tensor, shard: shard))
         }
         return shards
+    }
+
+    private static func sameBytes(_ left: String, _ right: String) -> Bool {
+        left.utf8.elementsEqual(right.utf8)
     }
 
     /// Whether `path` is a folder (following symbolic links); fails when nothing is there.

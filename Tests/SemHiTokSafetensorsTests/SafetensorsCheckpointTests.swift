@@ -66,6 +66,21 @@ struct SafetensorsCheckpointTests {
         #expect(try SafetensorsCheckpoint(path: folder.file("empty.json")).files.isEmpty)
     }
 
+    #if os(Linux)
+    /// Shard names are file names, compared by their bytes: U+00E9 and U+0065 U+0301 name
+    /// two shards (on Linux, whose file systems keep them apart), though Swift strings
+    /// compare them equal.
+    @Test func shardNamesCompareByTheirBytes() throws {
+        let folder = try TemporaryDirectory()
+        try writeShard(folder.file("\u{E9}.safetensors"), tensors: ["a"])
+        try writeShard(folder.file("e\u{301}.safetensors"), tensors: ["b"])
+        try write(#"{"weight_map":{"a":"\u00e9.safetensors","b":"e\u0301.safetensors"}}"#, to: folder.file("i.json"))
+        let checkpoint = try SafetensorsCheckpoint(path: folder.file("i.json"))
+        #expect(checkpoint.files.map { Array($0.path.utf8) } == [folder.file("e\u{301}.safetensors"), folder.file("\u{E9}.safetensors")].map { Array($0.utf8) })
+        #expect(checkpoint.tensorNames == ["a", "b"])
+    }
+    #endif
+
     // MARK: - Rejections
 
     @Test func rejectsAFolderWithBothOrNeither() throws {
