@@ -11,6 +11,7 @@ import PackageDescription
 //   SemHiTokQuantization     the exact semantic and pixel lookups          (Compute)
 //   SemHiTokModel            configurations, weights, the modules, the model (all of the above)
 //   SemHiTokConformance      the golden-case runner                        (Model)
+//   SemHiTokSafetensors      safetensors files, shard indexes, strict JSON (Support)
 //   SemHiTok                 the library product: all of the above, and the default model
 //   SemHiTokCLI, semhitok    the command line                              (SemHiTok)
 //
@@ -26,6 +27,7 @@ let package = Package(
         .target(name: "SemHiTokSupport"),
         .target(name: "SemHiTokImageCodecs", dependencies: ["SemHiTokSupport"]),
         .target(name: "SemHiTokFormats", dependencies: ["SemHiTokSupport"]),
+        .target(name: "SemHiTokSafetensors", dependencies: ["SemHiTokSupport"]),
         // One header of two macros: the vector registers of the CPU the build targets, which
         // Swift cannot test with `#if` (the GEMM kernel's register block is sized from them).
         .target(name: "CVectorRegisters"),
@@ -44,6 +46,7 @@ let package = Package(
         .target(name: "SemHiTok", dependencies: [
             "SemHiTokSupport", "SemHiTokImageCodecs", "SemHiTokFormats", "SemHiTokCompute",
             "SemHiTokPreprocessing", "SemHiTokQuantization", "SemHiTokModel", "SemHiTokConformance",
+            "SemHiTokSafetensors",
         ],
                 resources: [.copy("DefaultModel/tiny.shw")]),
         // The `semhitok` command line: argument parsing and commands, as a library so that
@@ -57,6 +60,7 @@ let package = Package(
         .testTarget(name: "SemHiTokSupportTests", dependencies: ["SemHiTokSupport", "SemHiTok", "TestSupport"]),
         .testTarget(name: "SemHiTokImageCodecsTests", dependencies: ["SemHiTokImageCodecs", "SemHiTok", "TestSupport"]),
         .testTarget(name: "SemHiTokFormatsTests", dependencies: ["SemHiTokFormats", "SemHiTok", "TestSupport"]),
+        .testTarget(name: "SemHiTokSafetensorsTests", dependencies: ["SemHiTokSafetensors", "SemHiTok", "TestSupport"]),
         .testTarget(name: "SemHiTokComputeTests", dependencies: ["SemHiTokCompute", "SemHiTok", "TestSupport"]),
         .testTarget(name: "SemHiTokPreprocessingTests", dependencies: ["SemHiTokPreprocessing", "SemHiTok", "TestSupport"]),
         .testTarget(name: "SemHiTokQuantizationTests", dependencies: ["SemHiTokQuantization", "SemHiTok", "TestSupport"]),

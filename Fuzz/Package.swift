@@ -20,5 +20,7 @@ let package = Package(
         .executableTarget(name: "FuzzWeights", dependencies: ["FuzzSupport", .product(name: "SemHiTok", package: "SemHiTok")]),
         .executableTarget(name: "FuzzTokenFile", dependencies: ["FuzzSupport", .product(name: "SemHiTok", package: "SemHiTok")]),
         .executableTarget(name: "FuzzTokenStream", dependencies: ["FuzzSupport", .product(name: "SemHiTok", package: "SemHiTok")]),
+        .executableTarget(name: "FuzzSafetensors", dependencies: ["FuzzSupport", .product(name: "SemHiTok", package: "SemHiTok")]),
+        .executableTarget(name: "FuzzJSON", dependencies: ["FuzzSupport", .product(name: "SemHiTok", package: "SemHiTok")]),
     ]
 )

@@ -8,3 +8,4 @@
 @_exported import SemHiTokQuantization
 @_exported import SemHiTokModel
 @_exported import SemHiTokConformance
+@_exported import SemHiTokSafetensors
