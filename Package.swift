@@ -12,6 +12,7 @@ import PackageDescription
 //   SemHiTokModel            configurations, weights, the modules, the model (all of the above)
 //   SemHiTokConformance      the golden-case runner                        (Model)
 //   SemHiTokSafetensors      safetensors files, shard indexes, strict JSON (Support)
+//   SemHiTokConvert          HuggingFace SigLIP checkpoints and heads to a container (Safetensors, Model)
 //   SemHiTok                 the library product: all of the above, and the default model
 //   SemHiTokCLI, semhitok    the command line                              (SemHiTok)
 //
@@ -42,11 +43,14 @@ let package = Package(
             "SemHiTokSupport", "SemHiTokImageCodecs", "SemHiTokFormats", "SemHiTokCompute",
             "SemHiTokPreprocessing", "SemHiTokQuantization", "SemHiTokModel",
         ]),
+        .target(name: "SemHiTokConvert", dependencies: [
+            "SemHiTokSupport", "SemHiTokFormats", "SemHiTokQuantization", "SemHiTokModel", "SemHiTokSafetensors",
+        ]),
         // Re-exports every layer, and holds the default model the commands use without --model.
         .target(name: "SemHiTok", dependencies: [
             "SemHiTokSupport", "SemHiTokImageCodecs", "SemHiTokFormats", "SemHiTokCompute",
             "SemHiTokPreprocessing", "SemHiTokQuantization", "SemHiTokModel", "SemHiTokConformance",
-            "SemHiTokSafetensors",
+            "SemHiTokSafetensors", "SemHiTokConvert",
         ],
                 resources: [.copy("DefaultModel/tiny.shw")]),
         // The `semhitok` command line: argument parsing and commands, as a library so that
@@ -66,6 +70,7 @@ let package = Package(
         .testTarget(name: "SemHiTokQuantizationTests", dependencies: ["SemHiTokQuantization", "SemHiTok", "TestSupport"]),
         .testTarget(name: "SemHiTokModelTests", dependencies: ["SemHiTokModel", "SemHiTok", "TestSupport"]),
         .testTarget(name: "SemHiTokConformanceTests", dependencies: ["SemHiTokConformance", "SemHiTok", "TestSupport"]),
+        .testTarget(name: "SemHiTokConvertTests", dependencies: ["SemHiTokConvert", "SemHiTok", "TestSupport"]),
         .testTarget(name: "SemHiTokCLITests", dependencies: ["SemHiTokCLI", "SemHiTok", "TestSupport"]),
     ]
 )

@@ -9,3 +9,4 @@
 @_exported import SemHiTokModel
 @_exported import SemHiTokConformance
 @_exported import SemHiTokSafetensors
+@_exported import SemHiTokConvert

@@ -6,7 +6,7 @@ public enum SemHiTokCommandLine {
     /// Every command, in the order `semhitok --help` lists them.
     static let commands: [CommandSpec] = [
         EncodeCommand.spec, DecodeCommand.spec, FeaturesCommand.spec, ImageCommand.spec,
-        InitCommand.spec, InspectCommand.spec, ConformanceCommand.spec,
+        InitCommand.spec, ConvertCommand.spec, InspectCommand.spec, ConformanceCommand.spec,
     ]
 
     static var overview: String {

@@ -41,32 +41,7 @@ extension ConfigurationEntries {
         let name = try string("model.architecture")
         guard name == expected.rawValue else {
             let found = ModelArchitecture(rawValue: name).map { "a \($0.title)" } ?? "'\(name)', an unknown architecture"
-            throw error(.invalidValue(key: "model.architecture", detail: "this file holds \(found); \(expected.title) is needed here"))
+            throw error(.invalidValue(key: "model.architecture", detail: "this file holds \(found); a \(expected.title) is needed here"))
         }
-    }
-}
-
-/// The kinds of model a weight container holds (`model.architecture`).
-public enum ModelArchitecture: String, Sendable, CaseIterable {
-    /// A whole SemHiTok model (Spec/architecture.md).
-    case semhitok
-    /// A SigLIP vision tower alone (Spec/convert.md section 5).
-    case siglip
-
-    /// What the architecture is called in messages.
-    public var title: String {
-        switch self {
-        case .semhitok: "SemHiTok model"
-        case .siglip: "SigLIP-only container"
-        }
-    }
-
-    /// The architecture of the weight container (or draft) `file`.
-    public init(_ file: some ConfigurationEntries) throws {
-        let name = try file.string("model.architecture")
-        guard let architecture = ModelArchitecture(rawValue: name) else {
-            throw file.error(.invalidValue(key: "model.architecture", detail: "'\(name)' is neither semhitok nor siglip"))
-        }
-        self = architecture
     }
 }

@@ -13,6 +13,7 @@ struct CommandHelpTests {
         "features": ["--stage siglip|semantic", "-o OUT.npy", "--model FILE", "--batch N"],
         "image": ["-o OUT", "--size N"],
         "init": ["--config NAME", "--seed N", "-o FILE"],
+        "convert": ["--siglip DIR", "--head FILE", "--siglip-layers N", "--dtype f32|f16|bf16", "--name NAME", "-o OUT.shw"],
         "inspect": ["--no-verify", "--records"],
         "conformance": ["--verbose"],
     ]
@@ -120,6 +121,7 @@ struct CommandHelpTests {
             "features": "semhitok features IMAGE... --stage siglip|semantic -o OUT.npy [--model FILE] [--batch N]",
             "image": "semhitok image IN -o OUT [--size N]",
             "init": "semhitok init --config NAME --seed N -o FILE",
+            "convert": "semhitok convert --siglip DIR [--head FILE] [--siglip-layers N] [--dtype f32|f16|bf16] [--name NAME] -o OUT.shw",
             "inspect": "semhitok inspect FILE [--no-verify] [--records]",
             "conformance": "semhitok conformance DIR [--verbose]",
         ])

@@ -1,0 +1,85 @@
+import SemHiTokFormats
+import SemHiTokQuantization
+import SemHiTokSafetensors
+
+/// Where one tensor of the container comes from, and how it is stored (Spec/convert.md
+/// section 6): read from a safetensors file (F32, F16 or BF16, widened exactly), rows
+/// normalised when it is a cosine codebook, and rounded to the storage type to the
+/// nearest, ties to even. Its bytes are made only when the container is written.
+struct TensorSource: Sendable {
+    let file: SafetensorsFile
+    let tensor: SafetensorsTensor
+    /// The container's type for the tensor.
+    let storage: DType
+    /// Whether the rows (the last dimension) are normalised with `normalize` of
+    /// Spec/quantization.md.
+    let normalizesRows: Bool
+
+    /// The dtypes a source tensor may have.
+    static let readableTypes: [SafetensorsDType] = [.F32, .F16, .BF16]
+
+    /// The bytes the container stores.
+    func bytes() throws -> [UInt8] {
+        let raw = file.bytes(of: tensor)
+        defer { file.releasePages(of: tensor) }
+        if !normalizesRows, sourceType == storage { return Array(raw) }
+        var values = widened(raw)
+        if normalizesRows {
+            guard values.allSatisfy(\.isFinite) else {
+                throw ConvertError(path: file.path, kind: .nonFiniteCodebook(tensor: tensor.name))
+            }
+            let rowLength = tensor.shape.last ?? 1
+            values = stride(from: 0, to: values.count, by: max(rowLength, 1)).flatMap {
+                ReferenceSearch.normalize(values[$0..<($0 + rowLength)])
+            }
+        }
+        return encoded(values)
+    }
+
+    /// The weight container type that holds the source's values exactly.
+    private var sourceType: DType {
+        switch tensor.dtype {
+        case .F16: .f16
+        case .BF16: .bf16
+        default: .f32
+        }
+    }
+
+    private func widened(_ raw: UnsafeRawBufferPointer) -> [Float] {
+        switch tensor.dtype {
+        case .F16:
+            (0..<tensor.elementCount).map {
+                HalfPrecision.float(fromF16: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * $0, as: UInt16.self)))
+            }
+        case .BF16:
+            (0..<tensor.elementCount).map {
+                HalfPrecision.float(fromBF16: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * $0, as: UInt16.self)))
+            }
+        default:
+            (0..<tensor.elementCount).map {
+                Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self)))
+            }
+        }
+    }
+
+    private func encoded(_ values: [Float]) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: values.count * storage.elementSize)
+        bytes.withUnsafeMutableBytes { output in
+            switch storage {
+            case .f16:
+                for (index, value) in values.enumerated() {
+                    output.storeBytes(of: HalfPrecision.f16(from: value).littleEndian, toByteOffset: 2 * index, as: UInt16.self)
+                }
+            case .bf16:
+                for (index, value) in values.enumerated() {
+                    output.storeBytes(of: HalfPrecision.bf16(from: value).littleEndian, toByteOffset: 2 * index, as: UInt16.self)
+                }
+            default:
+                for (index, value) in values.enumerated() {
+                    output.storeBytes(of: value.bitPattern.littleEndian, toByteOffset: 4 * index, as: UInt32.self)
+                }
+            }
+        }
+        return bytes
+    }
+}
