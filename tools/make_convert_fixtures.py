@@ -159,8 +159,9 @@ def main() -> None:
     image = load_image(IMAGE)
     seed, model, result = pick_seed(image)
     out.mkdir(parents=True, exist_ok=True)
-    save_checkpoint(vision_model(seed), out / "siglip-vision")
-    save_checkpoint(vision_model(seed), out / "siglip-sharded", max_shard_size=MAX_SHARD_SIZE)
+    vision = vision_model(seed)
+    save_checkpoint(vision, out / "siglip-vision")
+    save_checkpoint(vision, out / "siglip-sharded", max_shard_size=MAX_SHARD_SIZE)
     save_checkpoint(full_model(seed), out / "siglip-full")
     export_head(model, out / "head.safetensors")
 

@@ -38,7 +38,7 @@ FLOAT_OUTPUTS = {"expected/siglip_last_hidden_state.npy", "expected/siglip_hidde
 # as for golden/model/ in test_reference.py.
 FLOAT64_TOLERANCE = 1e-5
 
-safetensors = pytest.importorskip("safetensors")
+pytest.importorskip("safetensors")
 from safetensors import safe_open  # noqa: E402
 
 
