@@ -498,8 +498,10 @@ SIGLIP_PREFIX = "siglip."
 # The configuration keys a head file records: section 5 but the architecture, which the
 # converter writes itself.
 HEAD_CONFIG_KEYS = tuple(key for key in CONFIG_TYPES if key != "model.architecture")
-_DECIMAL_INTEGER = re.compile(r"-?[0-9]+")
-_DECIMAL_REAL = re.compile(r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?")
+# JSON's integer literal and number (RFC 8259 section 6): what `str(int)` and, for finite
+# values, `repr(float)` write.
+_JSON_INTEGER = re.compile(r"-?(0|[1-9][0-9]*)")
+_JSON_NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 
 
 def _head_metadata_text(key: str, value) -> str:
@@ -521,9 +523,9 @@ def _head_metadata_value(path, key: str, text: str):
     kind = CONFIG_TYPES[key]
     if kind is str:
         return text
-    if kind is int and _DECIMAL_INTEGER.fullmatch(text) and -2**63 <= int(text) < 2**63:
+    if kind is int and _JSON_INTEGER.fullmatch(text) and -2**63 <= int(text) < 2**63:
         return int(text)
-    if kind is float and _DECIMAL_REAL.fullmatch(text):
+    if kind is float and _JSON_NUMBER.fullmatch(text):
         return float(text)
     if kind == "f64[3]":
         try:

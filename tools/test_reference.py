@@ -542,6 +542,8 @@ def test_head_reader_checks_the_file(tmp_path):
             ({"pixel.metric": None}, "'pixel.metric' is missing"),
             ({"image.size": "64.0"}, "'image.size'"),
             ({"image.size": " 64"}, "'image.size'"),
+            ({"image.size": "064"}, "'image.size'"),
+            ({"siglip.layer_norm_eps": "1.e-6"}, "'siglip.layer_norm_eps'"),
             ({"siglip.layer_norm_eps": "eps"}, "'siglip.layer_norm_eps'"),
             ({"siglip.layer_norm_eps": "nan"}, "'siglip.layer_norm_eps'"),
             ({"image.mean": "0.5"}, "'image.mean'"),
