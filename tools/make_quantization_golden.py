@@ -420,10 +420,11 @@ def error_codebook_not_normalized(rng) -> Case:
 
 def error_semantic_index_out_of_range(rng) -> Case:
     return Case("error_semantic_index_out_of_range", "pixel_lookup", "cosine",
-                "a semantic index equal to K given to the pixel lookup must be rejected",
+                "semantic indices K (row 2) and -1 (row 3) given to the pixel lookup must be "
+                "rejected, naming row 2, the first",
                 unit_rows(rng, (4, 8, 8)), normal(rng, (4, 8)),
-                semantic_indices=np.array([0, 3, 4, 1], np.int32),
-                error="semantic_index_out_of_range")
+                semantic_indices=np.array([0, 3, 4, -1], np.int32),
+                error="semantic_index_out_of_range", error_row=2)
 
 
 CASES = [

@@ -21,7 +21,8 @@ class QuantizationError(ValueError):
     """An input that quantization.md section 4 rejects.
 
     `name` is the error's name in Spec/conformance.md section 2 (for example
-    "non_finite_feature"); `row` is the query row, for feature errors.
+    "non_finite_feature"); `row` is the query row the error names, for
+    `non_finite_feature` and `semantic_index_out_of_range` (None otherwise).
     """
 
     def __init__(self, name: str, message: str, row: int | None = None):
@@ -144,7 +145,8 @@ def pixel_lookup(features: np.ndarray, codebook: np.ndarray, semantic_indices: n
     if outside.size:
         row = int(outside[0])
         raise QuantizationError("semantic_index_out_of_range",
-                                f"row {row} has semantic index {semantic_indices[row]}, K = {semantic_count}")
+                                f"row {row} has semantic index {semantic_indices[row]}, K = {semantic_count}",
+                                row=row)
     all_scores, normalized = scores(features, codebook[semantic_indices], metric)
     indices, best = winners(all_scores, metric)
     tokens = (semantic_indices * m + indices).astype(np.int32)

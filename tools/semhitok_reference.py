@@ -17,7 +17,9 @@
 
 Every module is named so that `state_dict()` keys equal the tensor names of
 Spec/architecture.md section 4: loading a weight container and exporting one are plain
-dictionary round trips (`load_model`, `export`).
+dictionary round trips (`load_model`, `export`). `export_head` and `read_head` write and
+read a SemHiTok head file: the model without its SigLIP tower, as safetensors, which
+`semhitok convert --head` combines with a HuggingFace SigLIP checkpoint.
 
 Everything runs in float32 on the CPU, in eval mode, without gradients.
 
@@ -29,7 +31,10 @@ Everything runs in float32 on the CPU, in eval mode, without gradients.
 
 from __future__ import annotations
 
+import json
 import os
+import re
+import struct
 import sys
 import warnings
 from functools import partial
@@ -41,26 +46,29 @@ from torch import nn
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import semhitok_quantization as quantization  # noqa: E402
 from semhitok_formats import BF16, read_weights, write_weights  # noqa: E402
-from semhitok_init import (grid_size, init_weights, named_config, tensor_shapes,  # noqa: E402
-                           validate_config)
+from semhitok_init import (CONFIG_TYPES, ConfigError, grid_size, init_weights,  # noqa: E402
+                           named_config, tensor_shapes, validate_config)
 
 __all__ = [
     "ModelError",
     "SemHiTokReference",
     "export",
+    "export_head",
     "load_image",
     "load_model",
     "lookup_margins",
     "model_from_init",
     "model_from_tensors",
     "postprocess",
+    "read_head",
     "rgb_array",
     "unpatchify",
 ]
 
 
 class ModelError(ValueError):
-    """A weight container that is not a valid model of Spec/architecture.md section 4 and 5."""
+    """A weight container or head file that is not a valid model (or model head) of
+    Spec/architecture.md sections 4 and 5."""
 
 
 # ---------------------------------------------------------------------------------------
@@ -474,3 +482,130 @@ def export(model: SemHiTokReference, path, config: dict | None = None) -> None:
         raise ModelError(f"the model's state does not match the configuration: "
                          f"{sorted(set(tensors) ^ set(expected))[:5]}")
     write_weights(path, config, tensors)
+
+
+# ---------------------------------------------------------------------------------------
+# The SemHiTok head file
+#
+# A safetensors file holding every tensor of architecture.md section 4 whose name does not
+# start with `siglip.`, in F32, and in `__metadata__` the format's name and version and
+# every configuration key of section 5 but `model.architecture`, as text: the SigLIP part
+# of the configuration lets the converter check the head against the checkpoint it joins.
+
+HEAD_FORMAT = "semhitok-head"
+HEAD_FORMAT_VERSION = "1"
+SIGLIP_PREFIX = "siglip."
+# The configuration keys a head file records: section 5 but the architecture, which the
+# converter writes itself.
+HEAD_CONFIG_KEYS = tuple(key for key in CONFIG_TYPES if key != "model.architecture")
+# JSON's integer literal and number (RFC 8259 section 6): what `str(int)` and, for finite
+# values, `repr(float)` write.
+_JSON_INTEGER = re.compile(r"-?(0|[1-9][0-9]*)")
+_JSON_NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
+
+
+def _head_metadata_text(key: str, value) -> str:
+    """The text of configuration key `key` in a head file: an i64 as `str(int)`, an f64 as
+    `repr(float)`, an f64 array as a JSON array of those, a string as itself."""
+    kind = CONFIG_TYPES[key]
+    if kind is int:
+        return str(int(value))
+    if kind is float:
+        return repr(float(value))
+    if kind is str:
+        return value
+    return json.dumps([float(v) for v in value])
+
+
+def _head_metadata_value(path, key: str, text: str):
+    """The value of configuration key `key` parsed from its text in a head file, with the
+    type section 5 gives it; malformed text raises ModelError."""
+    kind = CONFIG_TYPES[key]
+    if kind is str:
+        return text
+    if kind is int and _JSON_INTEGER.fullmatch(text) and -2**63 <= int(text) < 2**63:
+        return int(text)
+    if kind is float and _JSON_NUMBER.fullmatch(text):
+        return float(text)
+    if kind == "f64[3]":
+        try:
+            values = json.loads(text)
+        except ValueError:
+            values = None
+        if isinstance(values, list) and all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                                            for v in values):
+            return [float(v) for v in values]
+    raise ModelError(f"{os.fspath(path)}: metadata {key!r} is {text!r}, not a valid {kind}")
+
+
+def _sorted_metadata(data: bytes) -> bytes:
+    """The safetensors bytes `data` with the `__metadata__` entries sorted by key.
+
+    safetensors 0.8 writes `__metadata__` in hash-map order, which changes from run to run;
+    sorted, the same head always gives the same bytes. The compact JSON has the same length
+    in any order, so the header length and every data offset stay as written.
+    """
+    (length,) = struct.unpack_from("<Q", data)
+    header = json.loads(data[8:8 + length])
+    header["__metadata__"] = dict(sorted(header["__metadata__"].items()))
+    text = json.dumps(header, separators=(",", ":"), ensure_ascii=False).encode()
+    if len(text) > length or json.loads(text) != json.loads(data[8:8 + length]):
+        raise AssertionError("the safetensors header did not survive re-encoding")
+    return data[:8] + text.ljust(length, b" ") + data[8 + length:]
+
+
+def export_head(model: SemHiTokReference, path) -> None:
+    """Writes the model's head file: every tensor outside `siglip.` as F32 and the
+    configuration of section 5 (but `model.architecture`) as text metadata."""
+    from safetensors.numpy import save
+
+    tensors = {name: np.ascontiguousarray(value.detach().cpu().numpy(), dtype=np.float32)
+               for name, value in model.state_dict().items() if not name.startswith(SIGLIP_PREFIX)}
+    metadata = {"format": HEAD_FORMAT, "format_version": HEAD_FORMAT_VERSION}
+    metadata.update((key, _head_metadata_text(key, model.config[key])) for key in HEAD_CONFIG_KEYS)
+    with open(path, "wb") as file:
+        file.write(_sorted_metadata(save(tensors, metadata=metadata)))
+
+
+def read_head(path) -> tuple[dict, dict]:
+    """Reads and checks a head file: the format and version, every configuration key with
+    its type, the configuration's constraints (section 5), and exactly the tensors of
+    section 4 outside `siglip.`, F32, of their shapes.
+
+    Returns `(config, tensors)`: the configuration keys the file records (section 5 but
+    `model.architecture`) as Python values (f64 arrays as lists), and float32 arrays.
+    """
+    from safetensors import safe_open
+
+    where = os.fspath(path)
+    with safe_open(where, framework="numpy") as file:
+        metadata = file.metadata() or {}
+        if metadata.get("format") != HEAD_FORMAT or metadata.get("format_version") != HEAD_FORMAT_VERSION:
+            raise ModelError(f"{where}: not a {HEAD_FORMAT} file of version {HEAD_FORMAT_VERSION} "
+                             f"(format {metadata.get('format')!r}, version {metadata.get('format_version')!r})")
+        missing = [key for key in HEAD_CONFIG_KEYS if key not in metadata]
+        if missing:
+            raise ModelError(f"{where}: metadata {missing[0]!r} is missing ({len(missing)} in all)")
+        config = {key: _head_metadata_value(where, key, metadata[key]) for key in HEAD_CONFIG_KEYS}
+        try:
+            shapes = tensor_shapes(dict(config, **{"model.architecture": "semhitok"}))
+        except ConfigError as error:
+            raise ModelError(f"{where}: invalid configuration: {error}") from None
+        expected = {name: shape for name, shape in shapes.items() if not name.startswith(SIGLIP_PREFIX)}
+        names = set(file.keys())
+        missing, unexpected = sorted(set(expected) - names), sorted(names - set(expected))
+        if missing:
+            raise ModelError(f"{where}: tensor {missing[0]!r} is missing ({len(missing)} in all)")
+        if unexpected:
+            raise ModelError(f"{where}: unexpected tensor {unexpected[0]!r} ({len(unexpected)} in all) "
+                             "for this configuration")
+        tensors = {}
+        for name, shape in expected.items():
+            piece = file.get_slice(name)
+            if piece.get_dtype() != "F32":
+                raise ModelError(f"{where}: tensor {name!r} has dtype {piece.get_dtype()}, not F32")
+            if tuple(piece.get_shape()) != shape:
+                raise ModelError(f"{where}: tensor {name!r} has shape {list(piece.get_shape())}, "
+                                 f"the configuration gives {list(shape)}")
+            tensors[name] = file.get_tensor(name)
+    return config, tensors

@@ -168,12 +168,13 @@ def test_rejected_inputs(edit, name):
 
 def test_semantic_index_out_of_range_and_exact_unit_elements():
     codebook = np.stack([np.eye(4, dtype=np.float32), -np.eye(4, dtype=np.float32)])
-    features = np.ones((2, 4), np.float32)
-    assert sq.pixel_lookup(features, codebook, [0, 1], "cosine")[3].tolist() == [0, 4]
-    for bad in ([0, 2], [-1, 0]):
+    features = np.ones((3, 4), np.float32)
+    assert sq.pixel_lookup(features, codebook, [0, 1, 1], "cosine")[3].tolist() == [0, 4, 4]
+    for bad, first in (([0, 2, 0], 1), ([-1, 0, 0], 0), ([0, 1, -1], 2), ([0, 7, -3], 1)):
         with pytest.raises(sq.QuantizationError) as caught:
             sq.pixel_lookup(features, codebook, bad, "cosine")
         assert caught.value.name == "semantic_index_out_of_range"
+        assert caught.value.row == first
 
 
 # ---------------------------------------------------------------------------------------
@@ -184,6 +185,7 @@ GOLDEN_CASES = sorted(GOLDEN_QUANTIZATION.glob("*.shw"))
 PAPER_CASES = {"semantic_cosine_paper.shw", "pixel_cosine_paper.shw"}
 ERROR_NAMES = {"non_finite_feature", "non_finite_codebook", "codebook_not_normalized",
                "semantic_index_out_of_range"}
+ROW_ERRORS = {"non_finite_feature", "semantic_index_out_of_range"}  # those that name a row
 
 
 def test_golden_cases_are_present():
@@ -210,7 +212,7 @@ def check_layout(config: dict, tensors: dict) -> None:
     expected = {name for name in tensors if name.startswith("expected.")}
     if "expected.error" in config:
         assert config["expected.error"] in ERROR_NAMES and not expected
-        assert ("expected.error_row" in config) == (config["expected.error"] == "non_finite_feature")
+        assert ("expected.error_row" in config) == (config["expected.error"] in ROW_ERRORS)
         return
     wanted = {"expected.indices", "expected.scores"}
     wanted |= {"expected.normalized"} if config["metric"] == "cosine" else set()

@@ -6,7 +6,9 @@
   the table of section 4, written out again here.
 - `semhitok_reference`: its modules' state-dict keys and shapes equal section 4 for every
   named configuration; loading and exporting reproduce a weight file byte for byte; the
-  loader refuses what section 4 refuses.
+  loader refuses what section 4 refuses; the head file holds the metadata text written
+  out here and the initialisation's tensors, reads back to the same configuration and
+  tensors, and its reader refuses malformed metadata and tensors.
 - `golden/model/`: the layout of conformance.md section 5, the margins, the preprocessing
   against an independent reading of Spec/preprocessing.md, the whole forward pass against
   `numpy_forward` below (a plain NumPy float64 reading of architecture.md that uses neither
@@ -18,6 +20,7 @@ Pillow, and are skipped without them.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import subprocess
@@ -433,6 +436,130 @@ def test_post_layernorm_flag_selects_the_features():
     post = with_ln.siglip.vision_model.post_layernorm
     with torch.no_grad():
         assert np.array_equal(with_ln.siglip_features(pixels), post(torch.from_numpy(hidden)).numpy())
+
+
+# ---------------------------------------------------------------------------------------
+# The SemHiTok head file (safetensors: the model without its SigLIP tower)
+
+
+def _have_safetensors() -> bool:
+    try:
+        import safetensors  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+needs_head_libraries = pytest.mark.skipif(not (_have_reference_libraries() and _have_safetensors()),
+                                          reason="needs torch, transformers, timm, Pillow and safetensors")
+
+# The head file's metadata for the `tiny` configuration, written out by hand from the
+# format: every key of section 5 but model.architecture, i64 as decimal, f64 as Python's
+# repr, f64 arrays as JSON arrays, strings as they are.
+TINY_HEAD_METADATA = {
+    "format": "semhitok-head", "format_version": "1", "model.config_name": "tiny",
+    "image.size": "64", "image.mean": "[0.5, 0.5, 0.5]", "image.std": "[0.5, 0.5, 0.5]",
+    "siglip.patch_size": "8", "siglip.hidden_size": "32", "siglip.intermediate_size": "64",
+    "siglip.num_layers": "2", "siglip.num_heads": "2", "siglip.layer_norm_eps": "1e-06",
+    "siglip.post_layernorm": "1", "semantic.projection_dim": "32", "semantic.code_dim": "8",
+    "semantic.codebook_size": "64", "semantic.metric": "cosine",
+    "semantic_decoder.hidden_size": "32", "semantic_decoder.num_layers": "1",
+    "semantic_decoder.num_heads": "2", "semantic_decoder.layer_norm_eps": "1e-06",
+    "pixel.patch_size": "8", "pixel.image_size": "64", "pixel.code_dim": "4",
+    "pixel.codebook_size": "4", "pixel.metric": "cosine",
+    "pixel_encoder.hidden_size": "32", "pixel_encoder.num_layers": "1", "pixel_encoder.num_heads": "2",
+    "pixel_encoder.layer_norm_eps": "1e-06", "pixel_decoder.hidden_size": "32",
+    "pixel_decoder.num_layers": "1", "pixel_decoder.num_heads": "2", "pixel_decoder.layer_norm_eps": "1e-06",
+}
+
+
+@needs_head_libraries
+def test_head_file_holds_the_head_and_the_metadata_text(tmp_path):
+    """What safetensors itself reads from an exported head: the metadata text of each type,
+    written out above, and every tensor of section 4 outside siglip., F32, with the
+    initialisation's values."""
+    from safetensors import safe_open
+    from semhitok_reference import export_head, model_from_init
+
+    path = tmp_path / "head.safetensors"
+    export_head(model_from_init("tiny", 4), path)
+    weights = si.init_weights(si.named_config("tiny"), 4)
+    head = {name: value for name, value in weights.items() if not name.startswith("siglip.")}
+    with safe_open(path, framework="numpy") as file:
+        assert file.metadata() == TINY_HEAD_METADATA
+        assert set(file.keys()) == set(head)
+        for name, value in head.items():
+            assert file.get_slice(name).get_dtype() == "F32", name
+            assert file.get_tensor(name).tobytes() == value.tobytes(), name
+
+
+@needs_head_libraries
+def test_head_round_trip_and_determinism(tmp_path):
+    """read_head gives back the configuration and tensors export_head was given, with the
+    types of section 5; the metadata is sorted, so exporting twice gives the same bytes
+    (safetensors itself writes it in hash-map order)."""
+    from semhitok_reference import export_head, model_from_tensors, read_head
+
+    config = dict(si.named_config("tiny"), **{"model.config_name": "a name", "siglip.post_layernorm": 0,
+                                              "siglip.layer_norm_eps": 1e-5, "image.mean": [0.25, 0.5, 0.75],
+                                              "pixel.metric": "euclidean"})
+    tensors = si.init_weights(config, 9)
+    model = model_from_tensors(config, tensors)
+    for name in ("a", "b"):
+        export_head(model, tmp_path / f"{name}.safetensors")
+    data = (tmp_path / "a.safetensors").read_bytes()
+    assert data == (tmp_path / "b.safetensors").read_bytes()
+    header = json.loads(data[8:8 + int.from_bytes(data[:8], "little")])
+    assert list(header["__metadata__"]) == sorted(header["__metadata__"])
+    read_config, read_tensors = read_head(tmp_path / "a.safetensors")
+    assert read_config == {key: value for key, value in config.items() if key != "model.architecture"}
+    assert [type(read_config[key]) for key in ("image.size", "siglip.layer_norm_eps", "image.std", "pixel.metric")] \
+        == [int, float, list, str]
+    head = {name: value for name, value in tensors.items() if not name.startswith("siglip.")}
+    assert set(read_tensors) == set(head)
+    for name, value in head.items():
+        assert read_tensors[name].dtype == np.float32 and read_tensors[name].tobytes() == value.tobytes(), name
+
+
+@needs_head_libraries
+def test_head_reader_checks_the_file(tmp_path):
+    from safetensors.numpy import save_file
+    from semhitok_reference import ModelError, read_head
+
+    weights = si.init_weights(si.named_config("tiny"), 0)
+    head = {name: value for name, value in weights.items() if not name.startswith("siglip.")}
+
+    def attempt(metadata=TINY_HEAD_METADATA, tensors=head, **changes):
+        metadata = {key: value for key, value in dict(metadata, **changes).items() if value is not None}
+        path = tmp_path / "head.safetensors"
+        save_file(tensors, path, metadata=metadata)
+        return read_head(path)
+
+    assert attempt()[0]["siglip.num_layers"] == 2
+    for changes, message in (
+            ({"format": "safetensors"}, "not a semhitok-head"),
+            ({"format_version": "2"}, "not a semhitok-head"),
+            ({"pixel.metric": None}, "'pixel.metric' is missing"),
+            ({"image.size": "64.0"}, "'image.size'"),
+            ({"image.size": " 64"}, "'image.size'"),
+            ({"image.size": "064"}, "'image.size'"),
+            ({"siglip.layer_norm_eps": "1.e-6"}, "'siglip.layer_norm_eps'"),
+            ({"siglip.layer_norm_eps": "eps"}, "'siglip.layer_norm_eps'"),
+            ({"siglip.layer_norm_eps": "nan"}, "'siglip.layer_norm_eps'"),
+            ({"image.mean": "0.5"}, "'image.mean'"),
+            ({"image.mean": "[0.5, true, 0.5]"}, "'image.mean'"),
+            ({"image.std": "[0.5, 0.5]"}, "invalid configuration"),
+            ({"pixel.image_size": "72"}, "invalid configuration")):
+        with pytest.raises(ModelError, match=message):
+            attempt(**changes)
+    name = "pixel_decoder.head.weight"
+    for tensors, message in (
+            ({n: v for n, v in head.items() if n != name}, "'pixel_decoder.head.weight' is missing"),
+            (dict(head, **{"siglip.vision_model.post_layernorm.bias": np.zeros(32, np.float32)}), "unexpected"),
+            (dict(head, **{name: head[name].astype(np.float16)}), "F16, not F32"),
+            (dict(head, **{name: head[name][:-1]}), "shape")):
+        with pytest.raises(ModelError, match=message):
+            attempt(tensors=tensors)
 
 
 # ---------------------------------------------------------------------------------------

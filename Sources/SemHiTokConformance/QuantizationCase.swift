@@ -71,10 +71,8 @@ enum QuantizationCase {
         guard error.conformanceName == expected else {
             return ["expected the error \(expected), got \(error.conformanceName): \(error)"]
         }
-        if case .nonFiniteFeature(let row, _) = error {
-            let expectedRow = try file.int("expected.error_row")
-            if row != expectedRow { return ["expected the error on row \(expectedRow), got row \(row)"] }
-        }
-        return []
+        guard let row = error.row else { return [] }
+        let expectedRow = try file.int("expected.error_row")
+        return row == expectedRow ? [] : ["expected the error on row \(expectedRow), got row \(row)"]
     }
 }

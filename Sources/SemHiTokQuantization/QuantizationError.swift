@@ -18,6 +18,15 @@ public enum QuantizationError: Error, Equatable, Sendable, CustomStringConvertib
         }
     }
 
+    /// The query row the error names, for the errors whose golden cases record one in
+    /// `expected.error_row` (Spec/conformance.md section 2); nil for the others.
+    public var row: Int? {
+        switch self {
+        case .nonFiniteFeature(let row, _), .semanticIndexOutOfRange(let row, _, _): row
+        case .nonFiniteCodebook, .codebookNotNormalized, .shapeMismatch: nil
+        }
+    }
+
     public var description: String {
         switch self {
         case .nonFiniteFeature(let row, let element):

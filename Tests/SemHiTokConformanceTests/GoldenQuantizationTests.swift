@@ -24,6 +24,17 @@ struct GoldenQuantizationTests {
         #expect(result.failures == [])
     }
 
+    /// The errors that name a row are checked against `expected.error_row`: a copy of
+    /// each such case expecting another row fails, naming both rows.
+    @Test(arguments: [("error_nan_feature", 3), ("error_semantic_index_out_of_range", 2)])
+    func aWrongErrorRowIsReported(name: String, row: Int) throws {
+        let folder = try TemporaryDirectory()
+        try writeChangedCopy(of: Self.directory + "/" + name + ".shw", to: folder.file("changed.shw"),
+                             config: ["expected.error_row": .int(Int64(row + 1))])
+        let failures = ConformanceRunner.run(caseNamed: "changed.shw", in: folder.path).failures
+        #expect(failures == ["expected the error on row \(row + 1), got row \(row)"])
+    }
+
     /// The near-tie cases are there because a BLAS-style computation picks other indices on
     /// some rows; the generator records those picks in `info.expanded_indices`. Each of
     /// the four cases golden/quantization/README.md lists carries them, for as many
