@@ -8,9 +8,10 @@ import SemHiTokSupport
 /// refused), every name, dtype, shape and offset, and that the tensors cover the data
 /// buffer exactly. The format has no checksums, so the tensors' values are not verified.
 public final class SafetensorsFile: Sendable {
-    /// The largest header accepted: 100,000,000 bytes, the safetensors library's own limit,
-    /// so that a hostile file cannot make the reader parse much before it is refused.
-    public static let maximumHeaderLength: UInt64 = 100_000_000
+    /// The largest header accepted: 16 MiB, as for a weight container, so that a hostile
+    /// file cannot make the reader parse much before it is refused (the safetensors library
+    /// allows 100,000,000 bytes; real headers are under a few MB).
+    public static let maximumHeaderLength: UInt64 = 16 << 20
     /// The most dimensions a tensor may have.
     public static let maximumRank = 16
 

@@ -138,11 +138,11 @@ struct SafetensorsFileTests {
         expectRejection([], .fileTooSmall(fileSize: 0))
     }
 
-    /// The limit is the safetensors library's, 100,000,000 bytes; a length near 2^64 must
-    /// not wrap around when 8 is added.
+    /// The limit is 16 MiB (Spec/safetensors.md section 4); a length near 2^64 must not
+    /// wrap around when 8 is added.
     @Test func rejectsAHeaderLengthAboveTheLimit() {
         var raw = RawSafetensorsFile.valid()
-        for length: UInt64 in [100_000_001, 1 << 63, UInt64.max, UInt64.max - 7] {
+        for length: UInt64 in [16_777_217, 100_000_000, 1 << 63, UInt64.max, UInt64.max - 7] {
             raw.headerLength = length
             expectRejection(raw, .headerTooLarge(headerLength: length))
         }
@@ -154,8 +154,8 @@ struct SafetensorsFileTests {
         raw.headerLength = UInt64(size - 7)
         expectRejection(raw, .headerLengthPastEnd(headerLength: UInt64(size - 7), fileSize: size))
         // The limit itself is allowed: the length is then checked against the file.
-        raw.headerLength = 100_000_000
-        expectRejection(raw, .headerLengthPastEnd(headerLength: 100_000_000, fileSize: size))
+        raw.headerLength = 16_777_216
+        expectRejection(raw, .headerLengthPastEnd(headerLength: 16_777_216, fileSize: size))
     }
 
     /// JSON errors carry the offset in the header; the message adds the file offset.
