@@ -23,7 +23,7 @@ import numpy as np
 import pytest
 
 import semhitok_init as si
-from semhitok_quantization import pixel_lookup, semantic_lookup
+from semhitok_quantization import normalize, pixel_lookup, semantic_lookup
 from test_reference import normalised_error, numpy_forward
 
 TOOLS = Path(__file__).resolve().parent
@@ -75,11 +75,14 @@ def checkpoint(folder: str) -> dict:
 
 
 def spec_weights(config: dict) -> dict:
-    """The model's weights by Spec name: the tower from siglip-vision, the head file's rest."""
+    """The converted model's weights by Spec name: the tower from siglip-vision, the head
+    file's rest, its cosine codebooks normalised again as Spec/convert.md section 6 says."""
     vision = {VISION + key: value for key, value in checkpoint("siglip-vision").items()}
     head = read_safetensors(CONVERT / "head.safetensors")
-    return {name: vision[name] if name.startswith("siglip.") else head[name]
-            for name in si.tensor_shapes(config)}
+    weights = {name: vision[name] if name.startswith("siglip.") else head[name] for name in si.tensor_shapes(config)}
+    for name in ("semantic_quantizer.codebook", "pixel_quantizer.codebook"):
+        weights[name] = normalize(weights[name])
+    return weights
 
 
 def test_checkpoints_hold_the_initialisation():
@@ -137,6 +140,7 @@ def test_expected_outputs_against_numpy_forward():
     tokens = committed("semhitok_tokens.npy")
     assert tokens.dtype == np.int32 and tokens.shape == (1, 64)
     config = head_config()
+    assert config["semantic.metric"] == config["pixel.metric"] == "cosine"
     weights = spec_weights(config)
     m = config["pixel.codebook_size"]
     semantic = tokens[0] // m

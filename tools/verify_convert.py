@@ -17,7 +17,9 @@ The sizes marked with extra checkpoints also save the same vision weights sharde
 which the converter skips); those convert at f32 with all the layers and must give
 exactly the features of the single-file conversion.
 
-Per row it reports the largest absolute error, the relative error max |a - e| / max |e|,
+Per row it reports whether the container holds exactly the tensors the converter keeps
+(Spec/convert.md section 3), each the source rounded by NumPy or torch bit for bit, the
+largest absolute error of the features, the relative error max |a - e| / max |e|,
 the conversion's wall time and peak RSS (`/usr/bin/time -v`), the .shw size and the peak
 RSS of the features command, and prints a Markdown table.
 
@@ -47,11 +49,13 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from semhitok_formats import BF16, read_weights  # noqa: E402
 from semhitok_reference import load_image  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 20260
 DTYPES = ("f32", "f16", "bf16")
+VISION_PREFIX = "siglip.vision_model."   # a container's name for a vision tensor: this + its key
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,7 @@ class Row:
     checkpoint: str
     dtype: str
     layers: int
+    weights_exact: bool
     max_abs: float
     max_rel: float
     convert_s: float
@@ -165,16 +170,15 @@ def save_checkpoints(size: Size, model, work: Path) -> dict[str, Path]:
 # The reference
 
 
-def rounded(state: dict, dtype: str) -> dict:
-    """Every tensor rounded to `dtype` (nearest even) and widened back to float32."""
+def rounded(value: np.ndarray, dtype: str) -> np.ndarray:
+    """`value` (float32) rounded to `dtype` (nearest even) and widened back to float32."""
     import torch
 
     if dtype == "f32":
-        return state
+        return value
     if dtype == "f16":
-        return {name: torch.from_numpy(value.numpy().astype(np.float16).astype(np.float32))
-                for name, value in state.items()}
-    return {name: value.to(torch.bfloat16).to(torch.float32) for name, value in state.items()}
+        return value.astype(np.float16).astype(np.float32)
+    return torch.from_numpy(value).to(torch.bfloat16).to(torch.float32).numpy()
 
 
 def reference_features(model, pixel_values: np.ndarray) -> dict[int, np.ndarray]:
@@ -210,8 +214,35 @@ def errors(actual: np.ndarray, expected: np.ndarray) -> tuple[float, float]:
     return float(difference), float(difference / np.abs(expected.astype(np.float64)).max())
 
 
+def kept(key: str, layers: int, full_layers: int) -> bool:
+    """Whether the converter keeps the vision tensor `key` with `layers` of `full_layers`
+    layers (Spec/convert.md section 3): not the pooling head, not the layers past
+    `layers`, post_layernorm only with every layer."""
+    if key.startswith("head."):
+        return False
+    if key.startswith("post_layernorm."):
+        return layers == full_layers
+    if key.startswith("encoder.layers."):
+        return int(key.split(".")[2]) < layers
+    return True
+
+
+def stored_exactly(shw: Path, state: dict, dtype: str, layers: int, full_layers: int) -> bool:
+    """Whether the container holds exactly the kept tensors, each the source rounded to
+    `dtype` by NumPy or torch, bit for bit."""
+    _, tensors = read_weights(shw, verify=False)
+    names = {VISION_PREFIX + key for key in state if kept(key, layers, full_layers)}
+    if set(tensors) != names:
+        return False
+    for name, stored in tensors.items():
+        widened = stored.to_float32() if isinstance(stored, BF16) else stored.astype(np.float32)
+        if widened.tobytes() != rounded(state[name[len(VISION_PREFIX):]], dtype).tobytes():
+            return False
+    return True
+
+
 def convert_and_compare(semhitok: str, folder: Path, dtype: str, layers: int, full_layers: int, image: Path,
-                        expected: np.ndarray, work: Path) -> tuple[Row, np.ndarray]:
+                        expected: np.ndarray, state: dict, work: Path) -> tuple[Row, np.ndarray]:
     """One conversion and features run; the row (without size and checkpoint) and the features."""
     shw, npy = work / "model.shw", work / "features.npy"
     command = [semhitok, "convert", "--siglip", str(folder), "--dtype", dtype, "-o", str(shw)]
@@ -219,6 +250,7 @@ def convert_and_compare(semhitok: str, folder: Path, dtype: str, layers: int, fu
         command += ["--siglip-layers", str(layers)]
     convert_s, convert_rss = timed(command)
     shw_mb = shw.stat().st_size / 2**20
+    exact = stored_exactly(shw, state, dtype, layers, full_layers)
     _, features_rss = timed([semhitok, "features", str(image), "--stage", "siglip", "--model", str(shw),
                              "-o", str(npy)])
     features = np.load(npy)
@@ -227,11 +259,12 @@ def convert_and_compare(semhitok: str, folder: Path, dtype: str, layers: int, fu
     shw.unlink()
     npy.unlink()
     max_abs, max_rel = errors(features[0], expected)
-    return Row("", "", dtype, layers, max_abs, max_rel, convert_s, convert_rss, shw_mb, features_rss), features[0]
+    return Row("", "", dtype, layers, exact, max_abs, max_rel, convert_s, convert_rss, shw_mb, features_rss), features[0]
 
 
 def verify(size: Size, semhitok: str, image: Path, work: Path) -> list[Row]:
     """Every row of one size; its checkpoints are written under `work` and removed after."""
+    import torch
     from transformers import SiglipVisionModel
     from transformers.models.siglip.image_processing_pil_siglip import SiglipImageProcessorPil
 
@@ -241,12 +274,13 @@ def verify(size: Size, semhitok: str, image: Path, work: Path) -> list[Row]:
     folders = save_checkpoints(size, model, work)
     processor = SiglipImageProcessorPil.from_pretrained(folders["single file"])
     pixel_values = processor(load_image(image), return_tensors="np")["pixel_values"][0]
-    state = {name: value.clone() for name, value in model.state_dict().items()}
+    state = {name: value.numpy().copy() for name, value in model.state_dict().items()}
     expected = {}
     for dtype in DTYPES:
-        model.load_state_dict(rounded(state, dtype), strict=True)
+        model.load_state_dict({name: torch.from_numpy(rounded(value, dtype)) for name, value in state.items()},
+                              strict=True)
         expected[dtype] = reference_features(model, pixel_values)
-    del model, state
+    del model
 
     rows = []
     L = size.layers
@@ -254,14 +288,15 @@ def verify(size: Size, semhitok: str, image: Path, work: Path) -> list[Row]:
     for dtype in DTYPES:
         for layers in (L, L - 1):
             row, features = convert_and_compare(semhitok, folders["single file"], dtype, layers, L, image,
-                                                expected[dtype][layers], work)
+                                                expected[dtype][layers], state, work)
             row.size, row.checkpoint = size.name, "single file"
             single[(dtype, layers)] = features
             rows.append(row)
             print(format_row(row), flush=True)
     for label in ("sharded", "full SiglipModel"):
         if label in folders:
-            row, features = convert_and_compare(semhitok, folders[label], "f32", L, L, image, expected["f32"][L], work)
+            row, features = convert_and_compare(semhitok, folders[label], "f32", L, L, image, expected["f32"][L],
+                                                state, work)
             row.size, row.checkpoint = size.name, label
             row.note = ("same bits as the single file" if np.array_equal(features, single[("f32", L)])
                         else "DIFFERS from the single file")
@@ -275,12 +310,13 @@ def verify(size: Size, semhitok: str, image: Path, work: Path) -> list[Row]:
 # Report
 
 
-HEADER = ("| size | checkpoint | dtype | layers | max abs error | max rel error | convert s | convert peak RSS MB "
-          "| .shw MB | features peak RSS MB | note |\n|---|---|---|---|---|---|---|---|---|---|---|")
+HEADER = ("| size | checkpoint | dtype | layers | weights exact | max abs error | max rel error | convert s "
+          "| convert peak RSS MB | .shw MB | features peak RSS MB | note |\n|---|---|---|---|---|---|---|---|---|---|---|---|")
 
 
 def format_row(row: Row) -> str:
-    return (f"| {row.size} | {row.checkpoint} | {row.dtype} | {row.layers} | {row.max_abs:.3g} | {row.max_rel:.3g} "
+    return (f"| {row.size} | {row.checkpoint} | {row.dtype} | {row.layers} | {'yes' if row.weights_exact else 'NO'} "
+            f"| {row.max_abs:.3g} | {row.max_rel:.3g} "
             f"| {row.convert_s:.2f} | {row.convert_rss_mb:.0f} | {row.shw_mb:.4g} | {row.features_rss_mb:.0f} "
             f"| {row.note} |")
 
