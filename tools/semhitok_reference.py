@@ -568,9 +568,15 @@ def export_head(model: SemHiTokReference, path) -> None:
 
 
 def read_head(path) -> tuple[dict, dict]:
-    """Reads and checks a head file: the format and version, every configuration key with
-    its type, the configuration's constraints (section 5), and exactly the tensors of
-    section 4 outside `siglip.`, F32, of their shapes.
+    """Reads and checks a head file as `export_head` writes it: the format and version,
+    every configuration key with its type, the configuration's constraints (section 5), and
+    exactly the tensors of section 4 outside `siglip.`, F32, of their shapes.
+
+    Spec/convert.md section 4 also lets a head leave out `model.config_name`, `image.*`,
+    `siglip.*` and `pixel.image_size` (the converter takes them from the SigLIP checkpoint)
+    and store F16 or BF16 tensors; this reader has no checkpoint to take the SigLIP numbers
+    from (the head's shapes depend on them) and reads through NumPy, which has no bfloat16,
+    so it needs what the exporter writes.
 
     Returns `(config, tensors)`: the configuration keys the file records (section 5 but
     `model.architecture`) as Python values (f64 arrays as lists), and float32 arrays.
