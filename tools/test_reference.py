@@ -819,9 +819,33 @@ def test_golden_against_numpy_forward(loaded_cases):
     print("\nlargest normalised error:", max(errors.values()))
 
 
+# PyTorch builds (CPU wheels, CUDA wheels run on the CPU) round the last bits of float32
+# results differently, so a regenerated float is compared within this normalised error of
+# the committed one, a tenth of the conformance tolerance, and a decoded image within 1 per
+# byte (Spec/conformance.md section 5); indices and tokens are exact.
+TORCH_BUILD_TOLERANCE = 1e-5
+
+
+def _same_value(actual: np.ndarray, expected: np.ndarray) -> bool:
+    """Equal bytes; or float32 tensors of one shape within TORCH_BUILD_TOLERANCE; or 8-bit
+    images of one shape within 1."""
+    if actual.tobytes() == expected.tobytes():
+        return True
+    if actual.dtype != expected.dtype or actual.shape != expected.shape:
+        return False
+    difference = float(np.abs(actual.astype(np.float64) - expected.astype(np.float64)).max())
+    if actual.dtype == np.uint8:
+        return difference <= 1
+    if actual.dtype != np.float32:
+        return False
+    return difference <= TORCH_BUILD_TOLERANCE * max(float(np.abs(expected).max()), 1e-30)
+
+
 @needs_reference
 def test_reference_reproduces_the_tiny_cases(loaded_cases):
-    """The live reference, loaded from tiny.shw, gives every stored value bit for bit."""
+    """The live reference, loaded from tiny.shw, gives every stored value: indices, tokens
+    and bytes exactly, floats bit for bit on the PyTorch build that wrote them and within
+    TORCH_BUILD_TOLERANCE on another."""
     import torch
 
     from semhitok_reference import load_model
@@ -835,7 +859,7 @@ def test_reference_reproduces_the_tiny_cases(loaded_cases):
                 continue
             result = model.run(tensors["input"])
             for name, value in result.items():
-                assert value.tobytes() == tensors[name].tobytes(), (path.name, name)
+                assert _same_value(value, tensors[name]), (path.name, name)
     finally:
         torch.set_num_threads(threads)
 
@@ -853,5 +877,12 @@ def test_generator_reproduces_the_committed_files(tmp_path):
     committed = sorted(p.name for p in GOLDEN.glob("*.shw"))
     assert sorted(p.name for p in tmp_path.glob("*.shw")) == committed
     for name in committed:
-        assert (tmp_path / name).read_bytes() == (GOLDEN / name).read_bytes(), name
+        if (tmp_path / name).read_bytes() == (GOLDEN / name).read_bytes():
+            continue
+        # Another PyTorch build: the same configuration, tensor names and exact values, and
+        # floats within TORCH_BUILD_TOLERANCE.
+        (config, tensors), (expected_config, expected) = read_weights(tmp_path / name), read_weights(GOLDEN / name)
+        assert config == expected_config and sorted(tensors) == sorted(expected), name
+        for tensor in tensors:
+            assert _same_value(np.asarray(tensors[tensor]), np.asarray(expected[tensor])), (name, tensor)
     print(f"\nregenerated golden/model/ in {elapsed:.1f} s")
