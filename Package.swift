@@ -13,6 +13,7 @@ import PackageDescription
 //   SemHiTokConformance      the golden-case runner                        (Model)
 //   SemHiTokSafetensors      safetensors files, shard indexes, strict JSON (Support)
 //   SemHiTokConvert          HuggingFace SigLIP checkpoints and heads to a container (Safetensors, Model)
+//   SemHiTokQuality          PSNR, SSIM, codebook usage, a model's evaluation (Model)
 //   SemHiTok                 the library product: all of the above, and the default model
 //   SemHiTokCLI, semhitok    the command line                              (SemHiTok)
 //
@@ -46,11 +47,12 @@ let package = Package(
         .target(name: "SemHiTokConvert", dependencies: [
             "SemHiTokSupport", "SemHiTokFormats", "SemHiTokQuantization", "SemHiTokModel", "SemHiTokSafetensors",
         ]),
+        .target(name: "SemHiTokQuality", dependencies: ["SemHiTokImageCodecs", "SemHiTokPreprocessing", "SemHiTokModel"]),
         // Re-exports every layer, and holds the default model the commands use without --model.
         .target(name: "SemHiTok", dependencies: [
             "SemHiTokSupport", "SemHiTokImageCodecs", "SemHiTokFormats", "SemHiTokCompute",
             "SemHiTokPreprocessing", "SemHiTokQuantization", "SemHiTokModel", "SemHiTokConformance",
-            "SemHiTokSafetensors", "SemHiTokConvert",
+            "SemHiTokSafetensors", "SemHiTokConvert", "SemHiTokQuality",
         ],
                 resources: [.copy("DefaultModel/tiny.shw")]),
         // The `semhitok` command line: argument parsing and commands, as a library so that
@@ -71,6 +73,7 @@ let package = Package(
         .testTarget(name: "SemHiTokModelTests", dependencies: ["SemHiTokModel", "SemHiTok", "TestSupport"]),
         .testTarget(name: "SemHiTokConformanceTests", dependencies: ["SemHiTokConformance", "SemHiTok", "TestSupport"]),
         .testTarget(name: "SemHiTokConvertTests", dependencies: ["SemHiTokConvert", "SemHiTok", "TestSupport"]),
+        .testTarget(name: "SemHiTokQualityTests", dependencies: ["SemHiTokQuality", "SemHiTok", "TestSupport"]),
         .testTarget(name: "SemHiTokCLITests", dependencies: ["SemHiTokCLI", "SemHiTok", "TestSupport"]),
     ]
 )

@@ -10,3 +10,4 @@
 @_exported import SemHiTokConformance
 @_exported import SemHiTokSafetensors
 @_exported import SemHiTokConvert
+@_exported import SemHiTokQuality
