@@ -53,8 +53,9 @@ class EmaCodebook:
         self.size = weight.numel() // weight.shape[-1] // groups
         self.dim = weight.shape[-1]
         self.decay = decay
-        with torch.no_grad():
-            weight.data.copy_(l2_normalize(self.flat).view_as(weight))
+        # The codebook is taken as it is (the initialisation and every update leave it
+        # normalised): normalising again is not bitwise idempotent, and would move a
+        # frozen or resumed codebook.
         self.counts = torch.zeros(self.codes, device=weight.device)
         # The sums start at the codebook, so a code nothing has used yet keeps its direction.
         self.sums = self.flat.detach().clone()
