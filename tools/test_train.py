@@ -267,3 +267,20 @@ def test_export_converts_and_encodes_to_the_references_tokens(semantic_run, imag
         swift = np.asarray(record.tokens).reshape(-1)
         assert np.array_equal(swift, converted.run(image)["expected.tokens"])
         assert np.array_equal(swift, trained.run(image)["expected.tokens"])
+
+
+def test_teacher_from_a_siglip_directory(tmp_path):
+    """--siglip DIR --siglip-layers N: the first N layers, post-LayerNorm only at full depth,
+    as transformers computes them (Spec/convert.md 3.3)."""
+    from transformers import SiglipVisionModel
+
+    teacher = trainer.build_model({"siglip": None, "siglip_layers": None, "config": "tiny", "seed": 5, "name": None})
+    trainer.export_model(teacher, {"siglip": None}, tmp_path)
+    hf = SiglipVisionModel.from_pretrained(tmp_path / "siglip", attn_implementation="eager").eval()
+    x = torch.randn(2, 3, 64, 64)
+    with torch.no_grad():
+        expected = hf(pixel_values=x, output_hidden_states=True)
+        for layers, want, post in ((None, expected.last_hidden_state, 1), (1, expected.hidden_states[1], 0)):
+            model = trainer.siglip_model(str(tmp_path / "siglip"), "tiny", layers, 0, None)
+            assert model.values["siglip.post_layernorm"] == post
+            assert torch.allclose(model.siglip(x), want, atol=1e-5)
