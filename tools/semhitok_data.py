@@ -70,14 +70,20 @@ def tar_samples(path: str):
         yield key, image
 
 
+def _read_file(path: str) -> bytes:
+    with open(path, "rb") as file:
+        return file.read()
+
+
 def unit_samples(unit: str):
-    """Yields (name, image bytes) for each sample of a unit."""
+    """Yields (name, read) for each sample of a unit, `read()` giving its image bytes. A
+    file is read only when asked, so skipping samples (on resume, or another rank's) costs
+    nothing; a shard streams past them anyway."""
     if unit.endswith(".tar"):
         for key, data in tar_samples(unit):
-            yield f"{unit}:{key}", data
+            yield f"{unit}:{key}", (lambda data=data: data)
     else:
-        with open(unit, "rb") as file:
-            yield unit, file.read()
+        yield unit, (lambda: _read_file(unit))
 
 
 def decode(data: bytes) -> np.ndarray:
@@ -92,7 +98,7 @@ def decode(data: bytes) -> np.ndarray:
 
 
 class SampleStream:
-    """An endless stream of (name, image bytes), epoch after epoch, from a saved position.
+    """An endless stream of samples, epoch after epoch, from a saved position.
 
     `position()` is the (epoch, index within the epoch) of the next sample: saving it and
     passing it back as `start` continues the same sequence.
@@ -124,15 +130,15 @@ class SampleStream:
         return self
 
     def __next__(self):
-        """(epoch, index, name, image bytes) of the next sample."""
+        """(epoch, index, name, read) of the next sample; `read()` gives its bytes."""
         while True:
             try:
-                name, data = next(self._samples)
+                name, read = next(self._samples)
             except StopIteration:
                 self.epoch, self.index = self.epoch + 1, 0
                 self._samples = self._epoch_samples(self.epoch)
                 continue
-            item = (self.epoch, self.index, name, data)
+            item = (self.epoch, self.index, name, read)
             self.index += 1
             return item
 

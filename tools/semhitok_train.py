@@ -283,10 +283,10 @@ def next_batch(stream: data.SampleStream, model, args, runtime: Runtime):
     augmented by each sample's own generator."""
     batch = []
     for k in range(runtime.world * args.batch_size):
-        epoch, index, _, raw = next(stream)
+        epoch, index, _, read = next(stream)
         if k // args.batch_size != runtime.rank:
             continue                              # another rank's sample: not even decoded
-        crop = data.random_resized_crop(data.decode(raw), data.sample_rng(args.seed, epoch, index),
+        crop = data.random_resized_crop(data.decode(read()), data.sample_rng(args.seed, epoch, index),
                                         scale=tuple(args.crop_scale), flip=not args.no_flip)
         batch.append(preprocess(model, crop))
     return (torch.stack([b[0] for b in batch]).to(runtime.device),
@@ -302,8 +302,7 @@ def evaluate(model, stage: str, semantic_codebook, pixel_codebook, units, args, 
     """Held-out metrics of the whole images (no augmentation): semantic usage and
     perplexity always; the cosine similarity of F_sem to F_sig in the semantic stage; PSNR,
     SSIM and the pixel sub-codes' usage in the pixel stage."""
-    images = [preprocess(model, data.decode(raw)) for _, raw in
-              (s for unit in units for s in data.unit_samples(unit))]
+    images = [preprocess(model, data.decode(read())) for unit in units for _, read in data.unit_samples(unit)]
     result = {"images": len(images)}
     sem_all, pix_all, cosines, psnrs, ssims = [], [], [], [], []
     with torch.autocast(runtime.device.type, dtype=torch.bfloat16, enabled=args.bf16):

@@ -224,7 +224,7 @@ def test_tar_shards_and_folders_give_the_same_samples(images, tmp_path):
     for _ in range(len(files)):
         a, b = next(from_folder), next(from_tar)
         assert a[:2] == b[:2]
-        assert np.array_equal(data.decode(a[3]), data.decode(b[3]))
+        assert np.array_equal(data.decode(a[3]()), data.decode(b[3]()))
     assert next(from_tar)[:2] == (1, 0)          # the next epoch
     # The folder is read recursively and in sorted order.
     assert files == sorted(files) and any("nested" in f for f in files)
