@@ -136,6 +136,10 @@ class EmaCodebook:
         if len(dead) == 0 or len(z) == 0:
             return torch.full((len(dead),), -1, dtype=torch.long)
         if self.groups == 1:
+            # Distinct features while there are enough: two restarted codes that start equal
+            # would split nothing (the lower index wins every tie) and one would die again.
+            if len(z) >= len(dead):
+                return torch.randperm(len(z), generator=generator)[:len(dead)]
             return torch.randint(len(z), (len(dead),), generator=generator)
         # Rows sorted by group; a dead code draws uniformly among its group's rows.
         group = index // self.size
