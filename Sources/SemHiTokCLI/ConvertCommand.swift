@@ -3,9 +3,6 @@ import SemHiTok
 /// `semhitok convert --siglip DIR [--head FILE] -o OUT.shw`: a weight container from a
 /// HuggingFace SigLIP checkpoint and, optionally, a SemHiTok head file (Spec/convert.md).
 enum ConvertCommand {
-    /// The storage types `--dtype` offers.
-    static let storageTypes: [DType] = [.f32, .f16, .bf16]
-
     /// The options `convert` takes.
     enum Options {
         static let siglip = Option.required(
@@ -21,7 +18,7 @@ enum ConvertCommand {
                 + "(N = L - 1 is the second-to-last layer, as TokenFlow uses)",
             defaultDescription: "the head's siglip.num_layers, else the whole tower")
         static let dtype = Option.optional(
-            "--dtype", .choice(storageTypes.map(\.description)),
+            "--dtype", .choice(DType.floatTypes.map(\.description)),
             help: "how the weights are stored, rounded to nearest even; the codebooks stay f32", default: "f32")
         static let name = Option.optional("--name", .text("NAME"), help: "the model.config_name to record",
                                           defaultDescription: "the head's, else the SigLIP directory's name")
@@ -43,7 +40,7 @@ enum ConvertCommand {
         options: [Options.siglip, Options.head, Options.siglipLayers, Options.dtype, Options.name, Options.output], run: run)
 
     static func run(_ arguments: ParsedArguments, _ console: Console) throws -> Int32 {
-        let dtype = storageTypes.first { $0.description == arguments[Options.dtype] } ?? .f32
+        let dtype = DType.floatTypes.first { $0.description == arguments[Options.dtype] } ?? .f32
         let options = CheckpointConversion.Options(siglipLayers: arguments[Options.siglipLayers], dtype: dtype,
                                                    name: arguments[Options.name])
         let conversion = try CheckpointConversion(siglip: arguments[Options.siglip], head: arguments[Options.head], options: options)

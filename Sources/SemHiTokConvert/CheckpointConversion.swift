@@ -40,7 +40,7 @@ public struct CheckpointConversion: Sendable {
 
     /// Reads and checks the SigLIP checkpoint directory `siglip` and the head file `head`.
     public init(siglip directory: String, head headPath: String?, options: Options = Options()) throws {
-        guard [.f32, .f16, .bf16].contains(options.dtype) else {
+        guard DType.floatTypes.contains(options.dtype) else {
             throw ConvertError(path: directory, kind: .invalidField("--dtype", detail: "\(options.dtype) is not f32, f16 or bf16"))
         }
         storage = options.dtype

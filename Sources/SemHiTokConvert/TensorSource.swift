@@ -23,7 +23,7 @@ struct TensorSource: Sendable {
         let raw = file.bytes(of: tensor)
         defer { file.releasePages(of: tensor) }
         if !normalizesRows, sourceType == storage { return Array(raw) }
-        var values = widened(raw)
+        var values = sourceType.floats(from: raw, count: tensor.elementCount)
         if normalizesRows {
             guard values.allSatisfy(\.isFinite) else {
                 throw ConvertError(path: file.path, kind: .nonFiniteCodebook(tensor: tensor.name))
@@ -33,7 +33,7 @@ struct TensorSource: Sendable {
                 ReferenceSearch.normalize(values[$0..<($0 + rowLength)])
             }
         }
-        return encoded(values)
+        return storage.bytes(of: values)
     }
 
     /// The weight container type that holds the source's values exactly.
@@ -43,43 +43,5 @@ struct TensorSource: Sendable {
         case .BF16: .bf16
         default: .f32
         }
-    }
-
-    private func widened(_ raw: UnsafeRawBufferPointer) -> [Float] {
-        switch tensor.dtype {
-        case .F16:
-            (0..<tensor.elementCount).map {
-                HalfPrecision.float(fromF16: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * $0, as: UInt16.self)))
-            }
-        case .BF16:
-            (0..<tensor.elementCount).map {
-                HalfPrecision.float(fromBF16: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * $0, as: UInt16.self)))
-            }
-        default:
-            (0..<tensor.elementCount).map {
-                Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self)))
-            }
-        }
-    }
-
-    private func encoded(_ values: [Float]) -> [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: values.count * storage.elementSize)
-        bytes.withUnsafeMutableBytes { output in
-            switch storage {
-            case .f16:
-                for (index, value) in values.enumerated() {
-                    output.storeBytes(of: HalfPrecision.f16(from: value).littleEndian, toByteOffset: 2 * index, as: UInt16.self)
-                }
-            case .bf16:
-                for (index, value) in values.enumerated() {
-                    output.storeBytes(of: HalfPrecision.bf16(from: value).littleEndian, toByteOffset: 2 * index, as: UInt16.self)
-                }
-            default:
-                for (index, value) in values.enumerated() {
-                    output.storeBytes(of: value.bitPattern.littleEndian, toByteOffset: 4 * index, as: UInt32.self)
-                }
-            }
-        }
-        return bytes
     }
 }

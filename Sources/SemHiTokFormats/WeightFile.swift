@@ -96,19 +96,10 @@ public final class WeightFile: ConfigurationEntries, Sendable {
     /// row-major. If `rank` is given, the tensor must have that many dimensions.
     public func floats(_ name: String, rank: Int? = nil) throws -> (values: [Float], shape: [Int]) {
         let info = try tensor(name, rank: rank)
-        let raw = bytes(of: info)
-        let count = info.elementCount
-        let values: [Float]
-        switch info.dtype {
-        case .f32:
-            values = (0..<count).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self))) }
-        case .f16:
-            values = (0..<count).map { HalfPrecision.float(fromF16: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * $0, as: UInt16.self))) }
-        case .bf16:
-            values = (0..<count).map { HalfPrecision.float(fromBF16: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * $0, as: UInt16.self))) }
-        case .i32, .u8:
+        guard DType.floatTypes.contains(info.dtype) else {
             throw error(.unexpectedDType(tensor: name, expected: "f32, f16 or bf16", found: info.dtype))
         }
+        let values = info.dtype.floats(from: bytes(of: info), count: info.elementCount)
         return (values, info.shape)
     }
 

@@ -38,10 +38,10 @@ extension ConfigurationEntries {
     /// Checks that `model.architecture` is `expected`, naming what the file is otherwise
     /// (Spec/convert.md section 5 says which commands take which architecture).
     func checkArchitecture(_ expected: ModelArchitecture) throws {
-        let name = try string("model.architecture")
-        guard name == expected.rawValue else {
-            let found = ModelArchitecture(rawValue: name).map { "a \($0.title)" } ?? "'\(name)', an unknown architecture"
-            throw error(.invalidValue(key: "model.architecture", detail: "this file holds \(found); a \(expected.title) is needed here"))
+        let found = try ModelArchitecture(self)
+        guard found == expected else {
+            throw error(.invalidValue(key: "model.architecture",
+                                      detail: "this file holds a \(found.title); a \(expected.title) is needed here"))
         }
     }
 }

@@ -17,7 +17,7 @@ struct ModelWeightReader {
             guard tensor.shape == declaration.shape else {
                 throw file.error(.unexpectedShape(tensor: declaration.name, expected: "\(declaration.shape)", found: tensor.shape))
             }
-            let allowed: [DType] = declaration.requiresFloat32 ? [.f32] : [.f32, .f16, .bf16]
+            let allowed: [DType] = declaration.requiresFloat32 ? [.f32] : DType.floatTypes
             guard allowed.contains(tensor.dtype) else {
                 throw file.error(.unexpectedDType(tensor: declaration.name, expected: allowed.map(\.description).joined(separator: ", "),
                                                   found: tensor.dtype))
