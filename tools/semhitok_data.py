@@ -169,6 +169,13 @@ def random_resized_crop(image: np.ndarray, rng: np.random.Generator, scale=(0.35
     return np.ascontiguousarray(crop)
 
 
+def permute_channels(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """The image's R, G and B in one of their six orders, drawn from `rng`: a dataset whose
+    colour photographs lean to one hue (red fundus photographs, brown stains) then teaches
+    no hue to the decoder, which would otherwise tint everything it reconstructs."""
+    return np.ascontiguousarray(image[:, :, rng.permutation(3)])
+
+
 def sample_rng(seed: int, epoch: int, index: int) -> np.random.Generator:
     """The augmentation generator of one sample: a function of its place in the stream."""
     return np.random.default_rng([seed, epoch, index])

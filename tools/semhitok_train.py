@@ -96,6 +96,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     # data
     p.add_argument("--crop-scale", type=float, nargs=2, default=(0.35, 1.0), help="random resized crop area range")
     p.add_argument("--no-flip", action="store_true", help="no horizontal flips")
+    p.add_argument("--permute-channels", action="store_true",
+                   help="each sample's R, G and B in a random order, against a dataset's colour bias")
     # running
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--bf16", action="store_true", help="bf16 autocast (lookups and EMA stay float32)")
@@ -286,8 +288,10 @@ def next_batch(stream: data.SampleStream, model, args, runtime: Runtime):
         epoch, index, _, read = next(stream)
         if k // args.batch_size != runtime.rank:
             continue                              # another rank's sample: not even decoded
-        crop = data.random_resized_crop(data.decode(read()), data.sample_rng(args.seed, epoch, index),
-                                        scale=tuple(args.crop_scale), flip=not args.no_flip)
+        rng = data.sample_rng(args.seed, epoch, index)
+        crop = data.random_resized_crop(data.decode(read()), rng, scale=tuple(args.crop_scale), flip=not args.no_flip)
+        if args.permute_channels:
+            crop = data.permute_channels(crop, rng)
         batch.append(preprocess(model, crop))
     return (torch.stack([b[0] for b in batch]).to(runtime.device),
             torch.stack([b[1] for b in batch]).to(runtime.device))

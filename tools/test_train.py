@@ -251,6 +251,20 @@ def test_tar_shards_and_folders_give_the_same_samples(images, tmp_path):
     assert files == sorted(files) and any("nested" in f for f in files)
 
 
+def test_permuted_channels_are_a_seeded_reordering():
+    rng = np.random.default_rng(0)
+    image = rng.integers(0, 256, (5, 7, 3), dtype=np.uint8)
+    orders = set()
+    for k in range(40):
+        permuted = data.permute_channels(image, data.sample_rng(3, 0, k))
+        order = tuple(int(np.flatnonzero((image == permuted[:, :, [c]]).all(axis=(0, 1)))[0]) for c in range(3))
+        assert sorted(order) == [0, 1, 2]
+        assert np.array_equal(permuted, image[:, :, list(order)])
+        assert np.array_equal(permuted, data.permute_channels(image, data.sample_rng(3, 0, k)))
+        orders.add(order)
+    assert len(orders) == 6
+
+
 def test_stream_resumes_at_its_position(images):
     units = data.find_units([images])
     stream = data.SampleStream(units, seed=3)
