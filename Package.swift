@@ -54,7 +54,7 @@ let package = Package(
             "SemHiTokPreprocessing", "SemHiTokQuantization", "SemHiTokModel", "SemHiTokConformance",
             "SemHiTokSafetensors", "SemHiTokConvert", "SemHiTokQuality",
         ],
-                resources: [.copy("DefaultModel/tiny.shw")]),
+                resources: [.copy("DefaultModel/demo.shw")]),
         // The `semhitok` command line: argument parsing and commands, as a library so that
         // tests can run commands in-process and check their output and exit status.
         .target(name: "SemHiTokCLI", dependencies: ["SemHiTok"]),

@@ -133,6 +133,7 @@ def _named(name: str, S: int, P: int, C: int, I: int, L: int, heads: int, post_l
 # pixel encoder and decoder (C, L, heads), D_q.
 NAMED_CONFIGS = {
     "tiny": _named("tiny", 64, 8, 32, 64, 2, 2, True, 32, 64, (32, 1, 2), 8, 4, 4, (32, 1, 2), 8),
+    "demo": _named("demo", 128, 8, 128, 512, 4, 4, True, 128, 1024, (128, 2, 4), 8, 8, 8, (128, 4, 4), 32),
     "base-test": _named("base-test", 256, 16, 768, 3072, 1, 12, True, 768, 1024, (256, 1, 4),
                         16, 8, 8, (256, 1, 4), 32),
     "siglip-base-256": _named("siglip-base-256", 256, 16, 768, 3072, 12, 12, True, 768, 24576,

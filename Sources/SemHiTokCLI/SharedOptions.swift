@@ -4,7 +4,7 @@ import SemHiTok
 enum SharedOptions {
     /// The model the command runs.
     static let model = Option.optional("--model", .text("FILE"), help: "the weight container",
-                                       defaultDescription: "the embedded tiny model")
+                                       defaultDescription: "the embedded demo model")
 
     /// How many images are computed together.
     static let batch = Option.optional("--batch", .integer(in: 1...4096),

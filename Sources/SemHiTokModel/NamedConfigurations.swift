@@ -1,7 +1,7 @@
 /// The named configurations of Spec/architecture.md section 6.
 extension ModelConfiguration {
     /// The names `semhitok init --config` accepts, smallest first.
-    public static let names = ["tiny", "base-test", "siglip-base-256", "siglip-large-256", "so400m-384"]
+    public static let names = ["tiny", "demo", "base-test", "siglip-base-256", "siglip-large-256", "so400m-384"]
 
     /// The named configuration `name`, or nil.
     public static func named(_ name: String) -> ModelConfiguration? {
@@ -16,6 +16,16 @@ extension ModelConfiguration {
                 pixelPatchSize: 8, pixelCodeSize: 4, pixelCodebookSize: 4,
                 pixelEncoder: Stack(hiddenSize: 32, numLayers: 1, numHeads: 2),
                 pixelDecoder: Stack(hiddenSize: 32, numLayers: 1, numHeads: 2))
+        case "demo":
+            ModelConfiguration(
+                name: name,
+                siglip: SiglipConfiguration(imageSize: 128, patchSize: 8, stack: Stack(hiddenSize: 128, numLayers: 4, numHeads: 4),
+                                            intermediateSize: 512, postLayerNorm: true),
+                semanticProjectionSize: 128, semanticCodeSize: 32,
+                semanticCodebookSize: 1024, semanticDecoder: Stack(hiddenSize: 128, numLayers: 2, numHeads: 4),
+                pixelPatchSize: 8, pixelCodeSize: 8, pixelCodebookSize: 8,
+                pixelEncoder: Stack(hiddenSize: 128, numLayers: 4, numHeads: 4),
+                pixelDecoder: Stack(hiddenSize: 128, numLayers: 4, numHeads: 4))
         case "base-test":
             paperScale(name: name, imageSize: 256, patchSize: 16, siglip: Stack(hiddenSize: 768, numLayers: 1, numHeads: 12),
                        intermediateSize: 3072, postLayerNorm: true, codebookSize: 1024,

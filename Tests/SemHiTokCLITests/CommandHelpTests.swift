@@ -96,7 +96,7 @@ struct CommandHelpTests {
                 helps[option.synopsis, default: []].insert(option.help)
             }
         }
-        #expect(helps["--model FILE"] == ["the weight container (default: the embedded tiny model)"])
+        #expect(helps["--model FILE"] == ["the weight container (default: the embedded demo model)"])
         #expect(helps["--batch N"]?.count == 1)
         #expect(helps["--batch N"]?.first?.hasSuffix("(1 to 4096; default: 8)") == true)
     }

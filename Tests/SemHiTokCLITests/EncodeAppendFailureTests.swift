@@ -6,8 +6,11 @@ import Testing
 
 /// A failed `encode --append` leaves a valid, indexed token file holding every record it
 /// held before and each new record written before the failure, and says which (Spec/tokens.md
-/// section 4): for a bad image, a full disk, and SIGTERM at any moment.
+/// section 4): for a bad image, a full disk, and SIGTERM at any moment. Every run uses the
+/// golden `tiny` model, whose quick runs the kill times are chosen for.
 struct EncodeAppendFailureTests {
+    static let model = RepositoryPaths.golden("model/tiny.shw")
+
     /// Six small random images written as PPM, and a token file holding the first two.
     private struct Fixture {
         let folder: TemporaryDirectory
@@ -26,7 +29,7 @@ struct EncodeAppendFailureTests {
                 return path
             }
             tokens = folder.file("out.sht")
-            #expect(run("encode", images[0], images[1], "-o", tokens).status == 0)
+            #expect(run("encode", images[0], images[1], "--model", EncodeAppendFailureTests.model, "-o", tokens).status == 0)
             bytesBefore = try readBytes(tokens)
         }
 
@@ -50,7 +53,7 @@ struct EncodeAppendFailureTests {
         let fixture = try Fixture()
         let bad = fixture.folder.file("empty.png")
         try writeBytes([], to: bad)
-        let result = run("encode", bad, "--append", "-o", fixture.tokens)
+        let result = run("encode", bad, "--append", "--model", Self.model, "-o", fixture.tokens)
         #expect(result.status == 1)
         #expect(try readBytes(fixture.tokens) == fixture.bytesBefore)
         #expect(result.errors.last == "\(fixture.tokens) is unchanged: its 2 records, indexed")
@@ -61,7 +64,7 @@ struct EncodeAppendFailureTests {
         let fixture = try Fixture()
         let bad = fixture.folder.file("short.ppm")
         try writeBytes(Array("P6\n4 4\n255\n".utf8) + [1, 2, 3], to: bad)
-        let result = run("encode", fixture.images[2], bad, "--append", "--batch", "1", "-o", fixture.tokens)
+        let result = run("encode", fixture.images[2], bad, "--append", "--batch", "1", "--model", Self.model, "-o", fixture.tokens)
         #expect(result.status == 1)
         #expect(try fixture.checkValid(appended: [fixture.images[2]]) == 1)
         #expect(result.errors.last == "\(fixture.tokens) holds its 2 earlier records and 1 new ('\(fixture.images[2])'), indexed")
@@ -95,7 +98,7 @@ struct EncodeAppendFailureTests {
         let fixture = try Fixture()
         let limit = fixture.bytesBefore.count + 400
         let process = try Self.launch(["/usr/bin/prlimit", "--fsize=\(limit)", Self.executable!, "encode"]
-            + Array(fixture.images[2...]) + ["--append", "--batch", "1", "-o", fixture.tokens])
+            + Array(fixture.images[2...]) + ["--append", "--batch", "1", "--model", Self.model, "-o", fixture.tokens])
         process.waitUntilExit()
         #expect(process.terminationStatus == 1)
         #expect(try fixture.checkValid(appended: Array(fixture.images[2...])) == 1)
@@ -110,7 +113,7 @@ struct EncodeAppendFailureTests {
         for _ in 0..<8 {
             let fixture = try Fixture()
             let process = try Self.launch([Self.executable!, "encode"] + Array(fixture.images[2...])
-                + ["--append", "--batch", "1", "-o", fixture.tokens])
+                + ["--append", "--batch", "1", "--model", Self.model, "-o", fixture.tokens])
             usleep(UInt32(generator.next() % 1_500_000))
             process.terminate()
             process.waitUntilExit()
@@ -126,7 +129,7 @@ struct EncodeAppendFailureTests {
         for _ in 0..<4 {
             let fixture = try Fixture()
             let output = fixture.folder.file("new.sht")
-            let process = try Self.launch([Self.executable!, "encode"] + fixture.images + ["--batch", "1", "-o", output])
+            let process = try Self.launch([Self.executable!, "encode"] + fixture.images + ["--batch", "1", "--model", Self.model, "-o", output])
             usleep(UInt32(generator.next() % 1_500_000))
             process.terminate()
             process.waitUntilExit()

@@ -41,22 +41,27 @@ struct ModelCommandTests {
         }
     }
 
-    /// Without `--model` the embedded default (the golden tiny model) is used.
+    /// Without `--model` the embedded default, the trained `demo` model, is used: its
+    /// fingerprint, and the codebooks and 16 x 16 grid of the `demo` row of Spec/architecture.md
+    /// section 6. (`tools/test_demo_model.py` checks its tokens against the PyTorch reference.)
     @Test func encodeUsesTheEmbeddedModelByDefault() throws {
         let folder = try TemporaryDirectory()
-        let input = try caseInput("tiny_gravel_64x64", in: folder)
+        let input = try caseInput("tiny_coffee_80x60", in: folder)
         #expect(run("encode", input.path, "-o", folder.file("out.sht")).status == 0)
         let tokens = try TokenFile(contentsOf: folder.file("out.sht"))
-        #expect(tokens.header.modelFingerprint == (try WeightFile(contentsOf: Self.tinyModel).fingerprint))
-        #expect(try tokens.record(at: 0).tokens == (try input.golden.int32s("expected.tokens").values.map { UInt32($0) }))
+        #expect(tokens.header.modelFingerprint == (try WeightFile(contentsOf: DefaultModel.path).fingerprint))
+        #expect((tokens.header.semanticCodebookSize, tokens.header.pixelCodebookSize) == (1024, 8))
+        let record = try tokens.record(at: 0)
+        #expect((record.gridHeight, record.gridWidth) == (16, 16))
+        #expect(record.tokens.allSatisfy { $0 < 1024 * 8 })
     }
 
     /// An image's tokens do not depend on the other images of the run.
     @Test func encodeGivesTheSameTokensWhateverTheBatch() throws {
         let folder = try TemporaryDirectory()
         let inputs = try Self.cases.map { try caseInput($0, in: folder).path }
-        #expect(run(["encode", inputs[1], "-o", folder.file("alone.sht")]).status == 0)
-        #expect(run(["encode", inputs[0], inputs[1], inputs[2], inputs[1], "-o", folder.file("batch.sht")]).status == 0)
+        #expect(run(["encode", inputs[1], "--model", Self.tinyModel, "-o", folder.file("alone.sht")]).status == 0)
+        #expect(run(["encode", inputs[0], inputs[1], inputs[2], inputs[1], "--model", Self.tinyModel, "-o", folder.file("batch.sht")]).status == 0)
         let alone = try TokenFile(contentsOf: folder.file("alone.sht")).record(at: 0)
         let batch = try TokenFile(contentsOf: folder.file("batch.sht"))
         #expect(try batch.record(at: 1) == alone)
@@ -67,8 +72,8 @@ struct ModelCommandTests {
     @Test func encodeAppendsToAnExistingFile() throws {
         let folder = try TemporaryDirectory()
         let inputs = try Self.cases.map { try caseInput($0, in: folder).path }
-        #expect(run("encode", inputs[0], "-o", folder.file("out.sht")).status == 0)
-        #expect(run("encode", inputs[1], inputs[2], "--append", "-o", folder.file("out.sht")).status == 0)
+        #expect(run("encode", inputs[0], "--model", Self.tinyModel, "-o", folder.file("out.sht")).status == 0)
+        #expect(run("encode", inputs[1], inputs[2], "--append", "--model", Self.tinyModel, "-o", folder.file("out.sht")).status == 0)
         let tokens = try TokenFile(contentsOf: folder.file("out.sht"))
         #expect(try (0..<3).map { try tokens.record(at: $0).key } == inputs)
     }
@@ -80,7 +85,7 @@ struct ModelCommandTests {
         let good = try caseInput("tiny_coffee_80x60", in: folder).path
         try writeBytes(Array("P6\n4 4\n255\n".utf8) + [1, 2, 3], to: folder.file("short.ppm"))
         try writeBytes(Array("keep me".utf8), to: folder.file("out.sht"))
-        let result = run("encode", good, folder.file("short.ppm"), "-o", folder.file("out.sht"))
+        let result = run("encode", good, folder.file("short.ppm"), "--model", Self.tinyModel, "-o", folder.file("out.sht"))
         #expect(result.status == 1)
         #expect(result.errors.count == 1)
         #expect(result.errors.first?.contains(folder.file("short.ppm")) == true)
@@ -92,7 +97,7 @@ struct ModelCommandTests {
     @Test func encodeAtASizeBelowThePatchIsRefused() throws {
         let folder = try TemporaryDirectory()
         let input = try caseInput("tiny_coffee_80x60", in: folder).path
-        let result = run("encode", input, "--size", "7", "-o", folder.file("out.sht"))
+        let result = run("encode", input, "--size", "7", "--model", Self.tinyModel, "-o", folder.file("out.sht"))
         #expect(result.status == 2)
         // tiny: P = 8, and 8192 (the image limits' square side, grid 1024) needs
         // 4 * (2 * 3 * 8192^2 + 1024^2 * (512 + 576 + 44)) = 6.36e9 bytes, within 8 GiB.
@@ -104,7 +109,7 @@ struct ModelCommandTests {
     @Test func encodeAtAnotherSizeChangesTheGrid() throws {
         let folder = try TemporaryDirectory()
         let input = try caseInput("tiny_coffee_80x60", in: folder).path
-        #expect(run("encode", input, "--size", "100", "-o", folder.file("out.sht")).status == 0)
+        #expect(run("encode", input, "--size", "100", "--model", Self.tinyModel, "-o", folder.file("out.sht")).status == 0)
         let tokens = try TokenFile(contentsOf: folder.file("out.sht"))
         #expect((tokens.header.gridHeight, tokens.header.gridWidth) == (12, 12))
         let record = try tokens.record(at: 0)
@@ -124,7 +129,7 @@ struct ModelCommandTests {
                                      tokens: try golden.int32s("expected.tokens").values.map { UInt32($0) }))
         try writer.finish()
 
-        let result = run("decode", folder.file("in.sht"), "-o", folder.file("out"))
+        let result = run("decode", folder.file("in.sht"), "--model", Self.tinyModel, "-o", folder.file("out"))
         #expect(result.status == 0)
         let image = try ImageFile.read(folder.file("out/retina_crop.png"))
         let expected = try golden.uint8s("expected.decoded_image")
@@ -136,7 +141,7 @@ struct ModelCommandTests {
     @Test func decodeWithAnotherModelFails() throws {
         let folder = try TemporaryDirectory()
         let input = try caseInput("tiny_coffee_80x60", in: folder).path
-        #expect(run("encode", input, "-o", folder.file("in.sht")).status == 0)
+        #expect(run("encode", input, "--model", Self.tinyModel, "-o", folder.file("in.sht")).status == 0)
         #expect(run("init", "--config", "tiny", "--seed", "1", "-o", folder.file("other.shw")).status == 0)
         let result = run("decode", folder.file("in.sht"), "--model", folder.file("other.shw"), "-o", folder.file("out"))
         #expect(result.status == 1)
@@ -160,7 +165,7 @@ struct ModelCommandTests {
     func featuresWritesTheReferenceFeatures(stage: String, tensor: String) throws {
         let folder = try TemporaryDirectory()
         let inputs = try Self.cases.prefix(2).map { try caseInput($0, in: folder) }
-        let result = run(["features"] + inputs.map(\.path) + ["--stage", stage, "-o", folder.file("f.npy")])
+        let result = run(["features"] + inputs.map(\.path) + ["--stage", stage, "--model", Self.tinyModel, "-o", folder.file("f.npy")])
         #expect(result.status == 0)
         let bytes = try readBytes(folder.file("f.npy"))
         // NumPy's format 1.0: magic, version 1.0, the header length, then the header dict
@@ -200,7 +205,7 @@ struct ModelCommandTests {
         let folder = try TemporaryDirectory()
         let result = run("init", "--config", "huge", "--seed", "0", "-o", folder.file("m.shw"))
         #expect(result.status == 2)
-        #expect(result.errors.first?.hasPrefix("semhitok init: unknown configuration 'huge'; known: tiny, base-test") == true)
+        #expect(result.errors.first?.hasPrefix("semhitok init: unknown configuration 'huge'; known: tiny, demo, base-test") == true)
     }
 
     // MARK: - image

@@ -4,12 +4,14 @@ import SemHiTok
 import TestSupport
 import Testing
 
-/// `semhitok show`, run in-process with the embedded model.
+/// `semhitok show`, run in-process with the golden `tiny` model (64 x 64 inputs, an 8 x 8 grid).
 struct ShowCommandTests {
+    static let tiny = RepositoryPaths.golden("model/tiny.shw")
+
     @Test func showWritesAPNGSheetWithARowPerImage() throws {
         let folder = try TemporaryDirectory()
         let photo = RepositoryPaths.golden("images/photo/chelsea.jpg")
-        let result = run("show", photo, photo, photo, "-o", folder.file("sheet.png"))
+        let result = run("show", photo, photo, photo, "--model", Self.tiny, "-o", folder.file("sheet.png"))
         #expect(result.status == 0)
         #expect(result.text == folder.file("sheet.png") + ": 808 x 684, 3 images")
         let sheet = try ImageFile.read(folder.file("sheet.png"))

@@ -63,6 +63,12 @@ struct ModelInitializerTests {
         #expect(try ModelConfiguration(WeightFile(contentsOf: folder.file("config.shw"))) == configuration)
     }
 
+    /// The embedded default model has the `demo` row of the table: its configuration is
+    /// the named one, entry for entry.
+    @Test func theEmbeddedDefaultModelIsTheDemoConfiguration() throws {
+        #expect(try DefaultModel.load().configuration == (try #require(ModelConfiguration.named("demo"))))
+    }
+
     /// so400m/14 at 384 px: a 27 x 27 grid, and a 432 x 432 pixel branch (27 x 16).
     @Test func so400mUsesA27GridAndA432PixelBranch() throws {
         let configuration = try #require(ModelConfiguration.named("so400m-384"))
