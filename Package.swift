@@ -48,11 +48,12 @@ let package = Package(
             "SemHiTokSupport", "SemHiTokFormats", "SemHiTokQuantization", "SemHiTokModel", "SemHiTokSafetensors",
         ]),
         .target(name: "SemHiTokQuality", dependencies: ["SemHiTokImageCodecs", "SemHiTokPreprocessing", "SemHiTokModel"]),
+        .target(name: "SemHiTokDatasets", dependencies: ["SemHiTokSupport"]),
         // Re-exports every layer, and holds the default model the commands use without --model.
         .target(name: "SemHiTok", dependencies: [
             "SemHiTokSupport", "SemHiTokImageCodecs", "SemHiTokFormats", "SemHiTokCompute",
             "SemHiTokPreprocessing", "SemHiTokQuantization", "SemHiTokModel", "SemHiTokConformance",
-            "SemHiTokSafetensors", "SemHiTokConvert", "SemHiTokQuality",
+            "SemHiTokSafetensors", "SemHiTokConvert", "SemHiTokQuality", "SemHiTokDatasets",
         ],
                 resources: [.copy("DefaultModel/demo.shw")]),
         // The `semhitok` command line: argument parsing and commands, as a library so that
@@ -72,6 +73,7 @@ let package = Package(
         .testTarget(name: "SemHiTokQuantizationTests", dependencies: ["SemHiTokQuantization", "SemHiTok", "TestSupport"]),
         .testTarget(name: "SemHiTokModelTests", dependencies: ["SemHiTokModel", "SemHiTok", "TestSupport"]),
         .testTarget(name: "SemHiTokConformanceTests", dependencies: ["SemHiTokConformance", "SemHiTok", "TestSupport"]),
+        .testTarget(name: "SemHiTokDatasetsTests", dependencies: ["SemHiTokDatasets", "SemHiTok", "TestSupport"]),
         .testTarget(name: "SemHiTokConvertTests", dependencies: ["SemHiTokConvert", "SemHiTok", "TestSupport"]),
         .testTarget(name: "SemHiTokQualityTests", dependencies: ["SemHiTokQuality", "SemHiTok", "TestSupport"]),
         .testTarget(name: "SemHiTokCLITests", dependencies: ["SemHiTokCLI", "SemHiTok", "TestSupport"]),

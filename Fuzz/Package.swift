@@ -22,5 +22,6 @@ let package = Package(
         .executableTarget(name: "FuzzTokenStream", dependencies: ["FuzzSupport", .product(name: "SemHiTok", package: "SemHiTok")]),
         .executableTarget(name: "FuzzSafetensors", dependencies: ["FuzzSupport", .product(name: "SemHiTok", package: "SemHiTok")]),
         .executableTarget(name: "FuzzJSON", dependencies: ["FuzzSupport", .product(name: "SemHiTok", package: "SemHiTok")]),
+        .executableTarget(name: "FuzzTar", dependencies: ["FuzzSupport", .product(name: "SemHiTok", package: "SemHiTok")]),
     ]
 )

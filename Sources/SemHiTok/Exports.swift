@@ -11,3 +11,4 @@
 @_exported import SemHiTokSafetensors
 @_exported import SemHiTokConvert
 @_exported import SemHiTokQuality
+@_exported import SemHiTokDatasets

@@ -1,7 +1,8 @@
 import SemHiTok
 
-/// `semhitok encode IMAGE... -o OUT`: tokenizes images into a token file, one record per
-/// image keyed by its path as given (Spec/tokens.md).
+/// `semhitok encode INPUT... -o OUT`: tokenizes images, folders, lists and webdataset
+/// shards into a token file, one record per image keyed as Spec/datasets.md says; images
+/// that cannot be read are skipped and logged (Spec/tokens.md, Spec/datasets.md).
 enum EncodeCommand {
     /// The options only `encode` takes.
     enum Options {
@@ -12,21 +13,32 @@ enum EncodeCommand {
                                               + "floor(N / patch size) squared, the position embeddings interpolated to it; "
                                               + "from the patch size to the largest the model computes within its memory budget")
         static let append = Flag("--append", help: "add the records to the existing OUT, which must come from the same model")
+        static let strict = Flag("--strict", help: "stop at the first image that cannot be read, instead of logging it and going on")
     }
+
+    /// Image files and shard members larger than this are failures, not read.
+    static let maximumFileSize = 256 << 20
 
     static let spec = CommandSpec(
         name: "encode",
-        summary: "Tokenize images into a token file (.sht), one record per image.",
+        summary: "Tokenize images, folders, lists and webdataset shards into a token file (.sht), one record per image.",
         details: """
-            Each IMAGE (PNG, JPEG, PPM or PGM) becomes one record of OUT: its path as the
-            key, the grid, and the token ids i * m + j in row-major order.
+            Each INPUT is an image (PNG, JPEG, PPM or PGM), a folder (its images at any depth,
+            in the order of their paths' bytes), a list of image paths (.txt, .lst or .list;
+            - for standard input) or a webdataset shard (.tar). Each image becomes one record
+            of OUT: its key (the path as given, the path relative to the folder, the list's
+            line or the sample's key), the grid, and the token ids i * m + j in row-major
+            order. An image that cannot be read is skipped and logged, with its key and the
+            reason, in OUT.failures.jsonl (one JSON object per line); the exit status is then 1.
             """,
-        positionals: PositionalArguments("IMAGE", count: 1...Int.max),
-        options: [Options.output, SharedOptions.model, Options.size, SharedOptions.batch, Options.append], run: run)
+        positionals: PositionalArguments("INPUT", count: 1...Int.max),
+        options: [Options.output, SharedOptions.model, Options.size, SharedOptions.batch, Options.append, Options.strict],
+        run: run)
 
     static func run(_ arguments: ParsedArguments, _ console: Console) throws -> Int32 {
         let output = arguments[Options.output]
         let size = arguments[Options.size]
+        let strict = arguments[Options.strict]
         let model = try arguments.model()
         if let size, !model.resolutions.contains(size) {
             throw UsageError(message: "--size must be from \(model.resolutions.lowerBound) to \(model.resolutions.upperBound) "
@@ -37,20 +49,40 @@ enum EncodeCommand {
         let writer = appending
             ? try TokenFileWriter.append(to: output, header: header)
             : try TokenFileWriter.create(at: output, header: header)
+        let reader = DatasetReader(inputs: arguments.positionals.map(DatasetInput.init(argument:)),
+                                   maximumFileSize: maximumFileSize) { _, _ in true }
+        let failures = FailureLog(path: output + FailureLog.suffix)
+        let batchSize = arguments[SharedOptions.batch]
         var addedKeys: [String] = []
         do {
             try Interruption.catching {
-                for paths in arguments.batches(of: arguments.positionals) {
+                var batch: [(key: String, image: RGBImage)] = []
+                func flush() throws {
+                    guard !batch.isEmpty else { return }
                     try Interruption.check()
-                    let encodings = try model.encode(try paths.map { try ImageFile.read($0) }, resolution: size)
+                    let encodings = try model.encode(batch.map(\.image), resolution: size)
                     try Interruption.check()
-                    for (path, encoding) in zip(paths, encodings) {
-                        try writer.write(TokenRecord(key: path, gridHeight: encoding.gridHeight, gridWidth: encoding.gridWidth,
+                    for ((key, _), encoding) in zip(batch, encodings) {
+                        try writer.write(TokenRecord(key: key, gridHeight: encoding.gridHeight, gridWidth: encoding.gridWidth,
                                                      tokens: encoding.tokens))
-                        addedKeys.append(path)
+                        addedKeys.append(key)
+                    }
+                    batch.removeAll(keepingCapacity: true)
+                }
+                while let entry = reader.next() {
+                    try Interruption.check()
+                    switch entry.content.flatMap({ bytes in decodeImage(bytes, key: entry.key) }) {
+                    case .success(let image):
+                        batch.append((entry.key, image))
+                        if batch.count == batchSize { try flush() }
+                    case .failure(let failure):
+                        if strict { throw failure }
+                        failures.add(failure, ordinal: entry.ordinal)
                     }
                 }
+                try flush()
                 try writer.finish()
+                try failures.write(replacing: !appending)
             }
         } catch {
             // A new file is dropped unfinished (its temporary removed); an appended one keeps
@@ -59,8 +91,19 @@ enum EncodeCommand {
             try writer.finish()
             throw AppendFailure(path: output, cause: error, earlierRecordCount: writer.earlierRecordCount, addedKeys: addedKeys)
         }
-        console.printOutput("\(output): \(arguments.positionals.count) image\(arguments.positionals.count == 1 ? "" : "s") encoded, "
-            + "\(writer.recordCount) record\(writer.recordCount == 1 ? "" : "s") in the file")
+        let images = addedKeys.count == 1 ? "1 image" : "\(addedKeys.count) images"
+        let records = writer.recordCount == 1 ? "1 record" : "\(writer.recordCount) records"
+        console.printOutput("\(output): \(images) encoded, \(records) in the file")
+        guard failures.isEmpty else { throw FailureSummary(count: failures.count, log: failures.path) }
         return 0
+    }
+
+    /// The image in `bytes`, or the failure naming `key`.
+    static func decodeImage(_ bytes: [UInt8], key: String) -> Result<RGBImage, DatasetFailure> {
+        do {
+            return .success(try bytes.withUnsafeBytes { try ImageFile.decode($0) })
+        } catch {
+            return .failure(DatasetFailure(key: key, reason: "\(error)"))
+        }
     }
 }

@@ -83,6 +83,13 @@ package final class FileDescriptor {
         guard lseek(descriptor, off_t(offset), SEEK_SET) >= 0 else { throw FileSystemError.fromErrno(path, "cannot seek") }
     }
 
+    /// The file's size if it is a regular file; nil for a pipe, a socket or a device.
+    package func regularFileSize() throws -> Int? {
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw FileSystemError.fromErrno(path, "cannot stat") }
+        return (status.st_mode & S_IFMT) == S_IFREG ? Int(status.st_size) : nil
+    }
+
     /// Cuts the file to `length` bytes.
     package func truncate(to length: Int) throws {
         guard ftruncate(descriptor, off_t(length)) == 0 else { throw FileSystemError.fromErrno(path, "cannot truncate") }

@@ -48,23 +48,25 @@ struct EncodeAppendFailureTests {
         }
     }
 
-    /// An unreadable image first: nothing is added, and the file keeps its very bytes.
+    /// With `--strict`, an unreadable image first: nothing is added, and the file keeps its
+    /// very bytes.
     @Test func aBadFirstImageLeavesTheFileAsItWas() throws {
         let fixture = try Fixture()
         let bad = fixture.folder.file("empty.png")
         try writeBytes([], to: bad)
-        let result = run("encode", bad, "--append", "--model", Self.model, "-o", fixture.tokens)
+        let result = run("encode", bad, "--append", "--strict", "--model", Self.model, "-o", fixture.tokens)
         #expect(result.status == 1)
         #expect(try readBytes(fixture.tokens) == fixture.bytesBefore)
         #expect(result.errors.last == "\(fixture.tokens) is unchanged: its 2 records, indexed")
     }
 
-    /// A good image, then a bad one, one at a time: the good record is kept, indexed, and named.
+    /// With `--strict`, a good image, then a bad one, one at a time: the good record is kept,
+    /// indexed, and named.
     @Test func aBadLaterImageKeepsTheRecordsBeforeIt() throws {
         let fixture = try Fixture()
         let bad = fixture.folder.file("short.ppm")
         try writeBytes(Array("P6\n4 4\n255\n".utf8) + [1, 2, 3], to: bad)
-        let result = run("encode", fixture.images[2], bad, "--append", "--batch", "1", "--model", Self.model, "-o", fixture.tokens)
+        let result = run("encode", fixture.images[2], bad, "--append", "--strict", "--batch", "1", "--model", Self.model, "-o", fixture.tokens)
         #expect(result.status == 1)
         #expect(try fixture.checkValid(appended: [fixture.images[2]]) == 1)
         #expect(result.errors.last == "\(fixture.tokens) holds its 2 earlier records and 1 new ('\(fixture.images[2])'), indexed")

@@ -78,14 +78,14 @@ struct ModelCommandTests {
         #expect(try (0..<3).map { try tokens.record(at: $0).key } == inputs)
     }
 
-    /// A bad image fails the run with its name, and the existing output is left untouched,
-    /// with no temporary file beside it.
+    /// With `--strict`, a bad image fails the run with its name, and the existing output is
+    /// left untouched, with no temporary file beside it.
     @Test func aFailedEncodeLeavesTheOutputUntouched() throws {
         let folder = try TemporaryDirectory()
         let good = try caseInput("tiny_coffee_80x60", in: folder).path
         try writeBytes(Array("P6\n4 4\n255\n".utf8) + [1, 2, 3], to: folder.file("short.ppm"))
         try writeBytes(Array("keep me".utf8), to: folder.file("out.sht"))
-        let result = run("encode", good, folder.file("short.ppm"), "--model", Self.tinyModel, "-o", folder.file("out.sht"))
+        let result = run("encode", good, folder.file("short.ppm"), "--strict", "--model", Self.tinyModel, "-o", folder.file("out.sht"))
         #expect(result.status == 1)
         #expect(result.errors.count == 1)
         #expect(result.errors.first?.contains(folder.file("short.ppm")) == true)
