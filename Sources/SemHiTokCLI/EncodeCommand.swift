@@ -1,3 +1,4 @@
+import Foundation
 import SemHiTok
 
 /// `semhitok encode INPUT... -o OUT`: tokenizes images, folders, lists and webdataset
@@ -14,6 +15,15 @@ enum EncodeCommand {
                                               + "from the patch size to the largest the model computes within its memory budget")
         static let append = Flag("--append", help: "add the records to the existing OUT, which must come from the same model")
         static let strict = Flag("--strict", help: "stop at the first image that cannot be read, instead of logging it and going on")
+        static let shard = Option.optional("--shard", OptionValue(name: "I/N", allowed: nil) { text, option in
+            guard let shard = DatasetShard(text: text) else {
+                throw UsageError(message: "\(option) must be I/N with 0 <= I < N, got '\(text)'")
+            }
+            return shard
+        }, help: "encode only the records whose ordinal is I modulo N",
+           defaultDescription: "from SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT, or JOB_COMPLETION_INDEX and --shard-count, when set; else every record")
+        static let shardCount = Option.optional("--shard-count", .integer(in: 1...1_000_000),
+                                                help: "the number of shards of a Kubernetes Indexed Job (its completions), for JOB_COMPLETION_INDEX")
     }
 
     /// Image files and shard members larger than this are failures, not read.
@@ -30,9 +40,14 @@ enum EncodeCommand {
             line or the sample's key), the grid, and the token ids i * m + j in row-major
             order. An image that cannot be read is skipped and logged, with its key and the
             reason, in OUT.failures.jsonl (one JSON object per line); the exit status is then 1.
+            --shard I/N takes every N-th record from the I-th (counting from 0 over all the
+            inputs, in their fixed order), so that N processes with I = 0 ... N-1 split a
+            dataset; under a Slurm job array or a Kubernetes Indexed Job the shard comes from
+            the environment.
             """,
         positionals: PositionalArguments("INPUT", count: 1...Int.max),
-        options: [Options.output, SharedOptions.model, Options.size, SharedOptions.batch, Options.append, Options.strict],
+        options: [Options.output, SharedOptions.model, Options.size, SharedOptions.batch, Options.append, Options.strict,
+                  Options.shard, Options.shardCount],
         run: run)
 
     static func run(_ arguments: ParsedArguments, _ console: Console) throws -> Int32 {
@@ -49,8 +64,11 @@ enum EncodeCommand {
         let writer = appending
             ? try TokenFileWriter.append(to: output, header: header)
             : try TokenFileWriter.create(at: output, header: header)
+        let shard = try arguments[Options.shard]
+            ?? DatasetShard.fromEnvironment(ProcessInfo.processInfo.environment, count: arguments[Options.shardCount])
+            ?? .whole
         let reader = DatasetReader(inputs: arguments.positionals.map(DatasetInput.init(argument:)),
-                                   maximumFileSize: maximumFileSize) { _, _ in true }
+                                   maximumFileSize: maximumFileSize) { ordinal, _ in shard.contains(ordinal: ordinal) }
         let failures = FailureLog(path: output + FailureLog.suffix)
         let batchSize = arguments[SharedOptions.batch]
         var addedKeys: [String] = []
@@ -93,7 +111,8 @@ enum EncodeCommand {
         }
         let images = addedKeys.count == 1 ? "1 image" : "\(addedKeys.count) images"
         let records = writer.recordCount == 1 ? "1 record" : "\(writer.recordCount) records"
-        console.printOutput("\(output): \(images) encoded, \(records) in the file")
+        let part = shard.count > 1 ? " (shard \(shard))" : ""
+        console.printOutput("\(output): \(images) encoded\(part), \(records) in the file")
         guard failures.isEmpty else { throw FailureSummary(count: failures.count, log: failures.path) }
         return 0
     }

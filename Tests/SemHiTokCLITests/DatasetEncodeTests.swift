@@ -48,6 +48,60 @@ struct DatasetEncodeTests {
         #expect(!FileManager.default.fileExists(atPath: folder.file("out.sht.failures.jsonl")))
     }
 
+    /// N shards, interleaved by ordinal, give exactly the records of one run over the whole
+    /// dataset, for several N.
+    @Test(arguments: [2, 3, 7])
+    func shardsTogetherAreTheWholeRun(count: Int) throws {
+        let folder = try TemporaryDirectory()
+        let inputs = try Self.inputs()
+        try FileManager.default.createDirectory(atPath: folder.file("images"), withIntermediateDirectories: true)
+        for index in 0..<6 { try writeBytes(inputs[index % 3].ppm, to: folder.file("images/\(index).ppm")) }
+        let model = Self.model + "/tiny.shw"
+        #expect(run("encode", folder.file("images"), "--model", model, "-o", folder.file("all.sht")).status == 0)
+        var shards: [[(key: String, tokens: [UInt32])]] = []
+        for index in 0..<count {
+            let output = folder.file("part\(index).sht")
+            let result = run("encode", folder.file("images"), "--shard", "\(index)/\(count)", "--model", model, "-o", output)
+            #expect(result.status == 0)
+            shards.append(try Self.records(output))
+        }
+        let interleaved = (0..<6).map { shards[$0 % count][$0 / count] }
+        let whole = try Self.records(folder.file("all.sht"))
+        #expect(interleaved.map(\.key) == whole.map(\.key))
+        #expect(interleaved.map(\.tokens) == whole.map(\.tokens))
+    }
+
+    /// The commands of `examples/` as a job array runs them: the shard comes from Slurm's or
+    /// an Indexed Job's variables, and equals the one `--shard` names.
+    @Test(.enabled(if: semhitokExecutable != nil, "needs the semhitok executable built beside the tests"),
+          arguments: [(["SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_COUNT": "3", "SLURM_ARRAY_TASK_MIN": "1"], [String]()),
+                      (["JOB_COMPLETION_INDEX": "2"], ["--shard-count", "3"])])
+    func jobArraysTakeTheShardFromTheEnvironment(environment: [String: String], extra: [String]) throws {
+        let folder = try TemporaryDirectory()
+        let inputs = try Self.inputs()
+        try FileManager.default.createDirectory(atPath: folder.file("images"), withIntermediateDirectories: true)
+        for index in 0..<6 { try writeBytes(inputs[index % 3].ppm, to: folder.file("images/\(index).ppm")) }
+        let model = Self.model + "/tiny.shw"
+        #expect(run("encode", folder.file("images"), "--shard", "2/3", "--model", model, "-o", folder.file("flag.sht")).status == 0)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: semhitokExecutable!)
+        process.arguments = ["encode", folder.file("images"), "--model", model, "-o", folder.file("env.sht")] + extra
+        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SLURM_") && $0.key != "JOB_COMPLETION_INDEX" }
+            .merging(environment) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(try Self.records(folder.file("env.sht")).map(\.key) == ["2.ppm", "5.ppm"])
+        #expect(try readBytes(folder.file("env.sht")) == readBytes(folder.file("flag.sht")))
+    }
+
+    @Test func aBadShardIsAUsageError() {
+        let result = run("encode", "x.png", "--shard", "3/3", "-o", "x.sht")
+        #expect(result.status == 2)
+        #expect(result.errors.first == "semhitok encode: --shard must be I/N with 0 <= I < N, got '3/3'")
+    }
+
     /// Unreadable images are skipped and logged with their keys, ordinals and reasons; the
     /// others are encoded, and the exit status is 1.
     @Test func badImagesAreLoggedAndSkipped() throws {

@@ -72,14 +72,7 @@ struct EncodeAppendFailureTests {
         #expect(result.errors.last == "\(fixture.tokens) holds its 2 earlier records and 1 new ('\(fixture.images[2])'), indexed")
     }
 
-    /// The `semhitok` executable next to the test bundle (built by `swift build --build-tests`,
-    /// as `.ci/run` does), or nil.
-    private static let executable: String? = {
-        let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let candidates = [folder, folder.deletingLastPathComponent()].map { $0.appendingPathComponent("semhitok").path }
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }()
-
+    private static let executable = semhitokExecutable
     private static let hasExecutable = executable != nil
     private static let canLimitFileSize = hasExecutable && FileManager.default.isExecutableFile(atPath: "/usr/bin/prlimit")
 

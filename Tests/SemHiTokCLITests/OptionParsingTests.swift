@@ -6,7 +6,7 @@ import TestSupport
 /// How a command line is parsed against a command's declarations: the typed values the
 /// command reads, and the usage errors (status 2, the message, then the usage line).
 struct OptionParsingTests {
-    static let encodeUsage = "usage: semhitok encode INPUT... -o OUT [--model FILE] [--size N] [--batch N] [--append] [--strict]"
+    static let encodeUsage = "usage: semhitok encode INPUT... -o OUT [--model FILE] [--size N] [--batch N] [--append] [--strict] [--shard I/N] [--shard-count N]"
 
     /// Options read as the type they are declared with; those not given as nil, or their default.
     @Test func optionsReadAsTheirDeclaredTypes() throws {
