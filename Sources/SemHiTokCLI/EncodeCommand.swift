@@ -59,14 +59,15 @@ enum EncodeCommand {
             throw UsageError(message: "--size must be from \(model.resolutions.lowerBound) to \(model.resolutions.upperBound) "
                 + "for this model, got \(size)")
         }
+        // Settled before the output is opened, so that a bad job-array variable leaves it untouched.
+        let shard = try arguments[Options.shard]
+            ?? DatasetShard.fromEnvironment(ProcessInfo.processInfo.environment, count: arguments[Options.shardCount])
+            ?? .whole
         let header = try model.tokenFileHeader(resolution: size)
         let appending = arguments[Options.append]
         let writer = appending
             ? try TokenFileWriter.append(to: output, header: header)
             : try TokenFileWriter.create(at: output, header: header)
-        let shard = try arguments[Options.shard]
-            ?? DatasetShard.fromEnvironment(ProcessInfo.processInfo.environment, count: arguments[Options.shardCount])
-            ?? .whole
         let reader = DatasetReader(inputs: arguments.positionals.map(DatasetInput.init(argument:)),
                                    maximumFileSize: maximumFileSize) { ordinal, _ in shard.contains(ordinal: ordinal) }
         let failures = FailureLog(path: output + FailureLog.suffix)
