@@ -42,7 +42,7 @@ enum DecodeCommand {
                 try ImageFile.write(try Postprocessor.image(from: image), to: directory + "/" + name + ".png")
             }
         }
-        console.printOutput("\(directory): \(tokens.recordCount) image\(tokens.recordCount == 1 ? "" : "s") decoded")
+        console.printOutput("\(directory): \(counted(tokens.recordCount, "image")) decoded")
         if let tail = tokens.tornTail {
             throw TokenFileError(path: tokens.path, kind: .tornTail(tail))
         }

@@ -8,12 +8,13 @@ enum EncodeCommand {
     /// The options only `encode` takes.
     enum Options {
         static let output = Option.required("-o", .text("OUT"),
-                                            help: "the token file to write, replaced atomically unless --append")
+                                            help: "the token file to write; a run that stopped before the end continues "
+                                                + "where it left off when run again")
         static let size = Option.optional("--size", .integer(in: 1...ImageLimits.standard.maximumSquareSide),
                                           help: "encode at N x N instead of the model's native size: a grid of "
                                               + "floor(N / patch size) squared, the position embeddings interpolated to it; "
                                               + "from the patch size to the largest the model computes within its memory budget")
-        static let append = Flag("--append", help: "add the records to the existing OUT, which must come from the same model")
+        static let overwrite = Flag("--overwrite", help: "start again: ignore what an earlier run left and replace OUT when this run finishes")
         static let strict = Flag("--strict", help: "stop at the first image that cannot be read, instead of logging it and going on")
         static let shard = Option.optional("--shard", OptionValue(name: "I/N", allowed: nil) { text, option in
             guard let shard = DatasetShard(text: text) else {
@@ -24,6 +25,8 @@ enum EncodeCommand {
            defaultDescription: "from SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT, or JOB_COMPLETION_INDEX and --shard-count, when set; else every record")
         static let shardCount = Option.optional("--shard-count", .integer(in: 1...1_000_000),
                                                 help: "the number of shards of a Kubernetes Indexed Job (its completions), for JOB_COMPLETION_INDEX")
+        static let quiet = Flag("--quiet", help: "show no progress on standard error")
+        static let verbose = Flag("--verbose", help: "also name each image skipped as it is skipped, and the time each stage took")
     }
 
     /// Image files and shard members larger than this are failures, not read.
@@ -40,20 +43,27 @@ enum EncodeCommand {
             line or the sample's key), the grid, and the token ids i * m + j in row-major
             order. An image that cannot be read is skipped and logged, with its key and the
             reason, in OUT.failures.jsonl (one JSON object per line); the exit status is then 1.
+            The run writes OUT.partial and renames it to OUT when it finishes. Run again after
+            an interruption, the same command continues: records whose keys OUT.partial (or a
+            finished OUT) already holds are skipped and the rest appended, giving the records
+            of an uninterrupted run.
             --shard I/N takes every N-th record from the I-th (counting from 0 over all the
             inputs, in their fixed order), so that N processes with I = 0 ... N-1 split a
             dataset; under a Slurm job array or a Kubernetes Indexed Job the shard comes from
-            the environment.
+            the environment. 'semhitok cat' merges the shards' files.
+            Progress goes to standard error: a line redrawn on a terminal, else a line every
+            five seconds.
             """,
         positionals: PositionalArguments("INPUT", count: 1...Int.max),
-        options: [Options.output, SharedOptions.model, Options.size, SharedOptions.batch, Options.append, Options.strict,
-                  Options.shard, Options.shardCount],
+        options: [Options.output, SharedOptions.model, Options.size, SharedOptions.batch, Options.overwrite, Options.strict,
+                  Options.shard, Options.shardCount, Options.quiet, Options.verbose],
         run: run)
 
     static func run(_ arguments: ParsedArguments, _ console: Console) throws -> Int32 {
         let output = arguments[Options.output]
         let size = arguments[Options.size]
-        let strict = arguments[Options.strict]
+        let (strict, verbose) = (arguments[Options.strict], arguments[Options.verbose])
+        if verbose && arguments[Options.quiet] { throw UsageError(message: "--quiet and --verbose exclude each other") }
         let model = try arguments.model()
         if let size, !model.resolutions.contains(size) {
             throw UsageError(message: "--size must be from \(model.resolutions.lowerBound) to \(model.resolutions.upperBound) "
@@ -63,67 +73,111 @@ enum EncodeCommand {
         let shard = try arguments[Options.shard]
             ?? DatasetShard.fromEnvironment(ProcessInfo.processInfo.environment, count: arguments[Options.shardCount])
             ?? .whole
-        let header = try model.tokenFileHeader(resolution: size)
-        let appending = arguments[Options.append]
-        let writer = appending
-            ? try TokenFileWriter.append(to: output, header: header)
-            : try TokenFileWriter.create(at: output, header: header)
-        let reader = DatasetReader(inputs: arguments.positionals.map(DatasetInput.init(argument:)),
-                                   maximumFileSize: maximumFileSize) { ordinal, _ in shard.contains(ordinal: ordinal) }
-        let failures = FailureLog(path: output + FailureLog.suffix)
+        let writer = try openOutput(output, header: model.tokenFileHeader(resolution: size), arguments)
+        let recorded = writer.resumption?.keys ?? []
+        let progress = ProgressReport(style: arguments[Options.quiet] ? .quiet : console.printStatus == nil ? .lines : .redrawn,
+                                      console: console, alreadyDone: recorded.count)
+        if let resumption = writer.resumption, !arguments[Options.quiet] {
+            console.printError("continuing \(resumption.path): \(counted(resumption.keys.count, "record")) already there")
+            if let tail = resumption.discardedTail { console.printError("cut off what an interrupted run left: \(tail)") }
+        }
+        let inputs = arguments.positionals.map(DatasetInput.init(argument:))
+        if !arguments[Options.quiet] {
+            Thread {
+                guard let count = DatasetReader.recordCount(of: inputs) else { return }
+                progress.setTotal(shard.recordCount(ofDatasetOf: count))
+            }.start()
+        }
+        var alreadyThere = KeyCounts(recorded)
+        let reader = DatasetReader(inputs: inputs, maximumFileSize: maximumFileSize) { ordinal, key in
+            shard.contains(ordinal: ordinal) && !alreadyThere.remove(key)
+        }
+        let times = StageTimes()
         let batchSize = arguments[SharedOptions.batch]
-        var addedKeys: [String] = []
+        let preparation = RecordPreparation(reader: reader, model: model, resolution: size, capacity: 2 * batchSize, times: times)
+        let failures = FailureLog(path: output + FailureLog.suffix)
+        var added: [String] = []
+        var addedCount = 0
         do {
             try Interruption.catching {
-                var batch: [(key: String, image: RGBImage)] = []
+                var batch: [(key: String, image: PreparedImage)] = []
                 func flush() throws {
                     guard !batch.isEmpty else { return }
                     try Interruption.check()
-                    let encodings = try model.encode(batch.map(\.image), resolution: size)
+                    let encodings = try times.measure(.model) { try model.encode(prepared: batch.map(\.image)) }
                     try Interruption.check()
-                    for ((key, _), encoding) in zip(batch, encodings) {
-                        try writer.write(TokenRecord(key: key, gridHeight: encoding.gridHeight, gridWidth: encoding.gridWidth,
-                                                     tokens: encoding.tokens))
-                        addedKeys.append(key)
+                    try times.measure(.write) {
+                        for ((key, _), encoding) in zip(batch, encodings) {
+                            try writer.write(TokenRecord(key: key, gridHeight: encoding.gridHeight, gridWidth: encoding.gridWidth,
+                                                         tokens: encoding.tokens))
+                            if added.count < StoppedEncoding.keysShown { added.append(key) }
+                            addedCount += 1
+                        }
                     }
+                    progress.add(processed: batch.count, failed: 0)
                     batch.removeAll(keepingCapacity: true)
                 }
-                while let entry = reader.next() {
+                while let record = preparation.next() {
                     try Interruption.check()
-                    switch entry.content.flatMap({ bytes in decodeImage(bytes, key: entry.key) }) {
+                    switch record.image {
                     case .success(let image):
-                        batch.append((entry.key, image))
+                        batch.append((record.key, image))
                         if batch.count == batchSize { try flush() }
                     case .failure(let failure):
-                        if strict { throw failure }
-                        failures.add(failure, ordinal: entry.ordinal)
+                        if strict {
+                            try flush()
+                            throw failure
+                        }
+                        try failures.add(failure, ordinal: record.ordinal)
+                        if verbose { progress.interject("skipped \(failure)") }
+                        progress.add(processed: 1, failed: 1)
                     }
                 }
                 try flush()
                 try writer.finish()
-                try failures.write(replacing: !appending)
+                try failures.commit()
             }
         } catch {
-            // A new file is dropped unfinished (its temporary removed); an appended one keeps
-            // what it held and what was added, indexed.
-            guard appending, !writer.isFinished else { throw error }
-            try writer.finish()
-            throw AppendFailure(path: output, cause: error, earlierRecordCount: writer.earlierRecordCount, addedKeys: addedKeys)
+            // The file keeps every record written, indexed, for the next run to continue.
+            try writer.suspend()
+            try failures.commit()
+            progress.finish()
+            throw StoppedEncoding(path: writer.workingPath, cause: error, earlierRecordCount: writer.earlierRecordCount,
+                                  addedCount: addedCount, firstAddedKeys: added)
         }
-        let images = addedKeys.count == 1 ? "1 image" : "\(addedKeys.count) images"
-        let records = writer.recordCount == 1 ? "1 record" : "\(writer.recordCount) records"
+        progress.finish()
+        if verbose { console.printError("stages (decoding and preprocessing beside the model): \(times.summary)") }
         let part = shard.count > 1 ? " (shard \(shard))" : ""
-        console.printOutput("\(output): \(images) encoded\(part), \(records) in the file")
-        guard failures.isEmpty else { throw FailureSummary(count: failures.count, log: failures.path) }
+        console.printOutput("\(output): \(counted(addedCount, "image")) encoded\(part), \(counted(writer.recordCount, "record")) in the file")
+        guard failures.count == 0 else { throw FailureSummary(count: failures.count, log: failures.path) }
         return 0
     }
 
-    /// The image in `bytes`, or the failure naming `key`.
-    static func decodeImage(_ bytes: [UInt8], key: String) -> Result<RGBImage, DatasetFailure> {
+    /// The writer of `output`: continuing what an earlier run left unless `--overwrite`. A
+    /// file there that is not this model's token file, or is damaged, is left alone.
+    private static func openOutput(_ output: String, header: TokenFileHeader, _ arguments: ParsedArguments) throws -> TokenFileWriter {
         do {
-            return .success(try bytes.withUnsafeBytes { try ImageFile.decode($0) })
-        } catch {
-            return .failure(DatasetFailure(key: key, reason: "\(error)"))
+            return try TokenFileWriter.resume(at: output, header: header, restarting: arguments[Options.overwrite])
+        } catch let error as TokenFileError where error.kind != .inUse {
+            throw ForeignOutput(cause: error)
         }
+    }
+}
+
+/// The keys of the records an earlier run wrote, each as often as it occurs: a run that
+/// continues skips as many records of each key, the first in the dataset's order, which are
+/// the ones the earlier run wrote (Spec/datasets.md section 7).
+struct KeyCounts {
+    private var counts: [String: Int] = [:]
+
+    init(_ keys: [String]) {
+        for key in keys { counts[key, default: 0] += 1 }
+    }
+
+    /// Whether `key` was there, taking one occurrence of it away.
+    mutating func remove(_ key: String) -> Bool {
+        guard let count = counts[key] else { return false }
+        counts[key] = count == 1 ? nil : count - 1
+        return true
     }
 }

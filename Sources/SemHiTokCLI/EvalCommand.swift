@@ -54,7 +54,7 @@ enum EvalCommand {
                 ("pixel_code_counts", "[" + usage.pixelCounts.map(String.init).joined(separator: ", ") + "]"),
             ]))
         } else {
-            console.printOutput("\(evaluations.count) image\(evaluations.count == 1 ? "" : "s"): mean PSNR \(decibels(psnr)) "
+            console.printOutput("\(counted(evaluations.count, "image")): mean PSNR \(decibels(psnr)) "
                 + "(pixel codes set to 0: \(decibels(withoutPixelCodes))), mean SSIM \(String(format: "%.4f", ssim)); "
                 + "semantic codes used \(used) of \(size), perplexity \(String(format: "%.1f", perplexity)); "
                 + "pixel sub-codes j = 0 ..< \(usage.pixelCounts.count): \(usage.pixelCounts.map(String.init).joined(separator: " "))")

@@ -31,7 +31,7 @@ enum ShowCommand {
         let sheet = ContactSheet.render(evaluations, names: names, pixelCodebookSize: model.configuration.pixelCodebookSize)
         let output = arguments[Options.output]
         try ImageFile.write(sheet, to: output)
-        console.printOutput("\(output): \(sheet.width) x \(sheet.height), \(evaluations.count) image\(evaluations.count == 1 ? "" : "s")")
+        console.printOutput("\(output): \(sheet.width) x \(sheet.height), \(counted(evaluations.count, "image"))")
         return 0
     }
 }

@@ -67,6 +67,16 @@ public final class DatasetReader {
         }
     }
 
+    /// The number of records of `inputs`, found by listing them without reading any image
+    /// (a shard's members are skipped over); nil when an input is standard input, which
+    /// cannot be read twice.
+    public static func recordCount(of inputs: [DatasetInput]) -> Int? {
+        guard !inputs.contains(.list("-")) else { return nil }
+        let reader = DatasetReader(inputs: inputs, maximumFileSize: 0) { _, _ in false }
+        while reader.next() != nil {}
+        return reader.ordinal
+    }
+
     private func load(_ candidate: Candidate) -> Result<[UInt8], DatasetFailure> {
         do {
             switch candidate.location {

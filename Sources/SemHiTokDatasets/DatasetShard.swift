@@ -25,6 +25,11 @@ public struct DatasetShard: Equatable, Sendable, CustomStringConvertible {
 
     public func contains(ordinal: Int) -> Bool { ordinal % count == index }
 
+    /// How many of the ordinals `0 ..< total` the shard contains.
+    public func recordCount(ofDatasetOf total: Int) -> Int {
+        total > index ? (total - index + count - 1) / count : 0
+    }
+
     public var description: String { "\(index)/\(count)" }
 
     /// The shard a scheduler's job array gives this process, or nil when none does:

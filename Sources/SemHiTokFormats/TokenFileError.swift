@@ -60,6 +60,7 @@ public struct TokenFileError: Error, Equatable, CustomStringConvertible {
         case invalidRecord(String)
         case modelMismatch(expected: String, found: String)
         case headerMismatch(String)
+        case inUse
     }
 
     /// The file involved.
@@ -98,6 +99,8 @@ public struct TokenFileError: Error, Equatable, CustomStringConvertible {
             "model mismatch: the tokens were made by model \(found), this model is \(expected)"
         case .headerMismatch(let detail):
             "cannot append: \(detail)"
+        case .inUse:
+            "another process is writing this file (it holds its lock)"
         }
     }
 }

@@ -13,6 +13,8 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
     case semanticIndexOutOfRange(index: Int32, codebookSize: Int)
     /// A token id at or above `K * m`.
     case tokenOutOfRange(position: Int, token: UInt32, vocabularySize: Int)
+    /// Prepared images of different grids given to one `encode(prepared:)`.
+    case mixedPreparedGrids
 
     public var description: String {
         switch self {
@@ -28,6 +30,8 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
             "semantic index \(index) is outside 0 ..< \(size)"
         case .tokenOutOfRange(let position, let token, let vocabulary):
             "token \(token) at position \(position) is not below the vocabulary size \(vocabulary)"
+        case .mixedPreparedGrids:
+            "prepared images of different grids cannot be encoded together"
         }
     }
 }

@@ -80,24 +80,48 @@ public final class SemHiTokModel: SiglipFeatureExtractor {
     /// alone (rows never mix; attention stays within an image), computed together as many
     /// at a time as the memory budget allows.
     public func encode(_ images: [RGBImage], resolution: Int? = nil) throws -> [ImageEncoding] {
-        try inBatches(images, resolution: resolution) { try encodeTogether($0, resolution: resolution) }
+        try inBatches(images, resolution: resolution) { batch in
+            try encodeTogether(batch.map { try prepare($0, resolution: resolution) })
+        }
     }
 
-    /// `encode` of images computed as one batch.
-    private func encodeTogether(_ images: [RGBImage], resolution: Int?) throws -> [ImageEncoding] {
-        let semanticSide = try semanticBranch(images, resolution: resolution)
-        let (grid, n, semantic) = (semanticSide.grid, semanticSide.grid * semanticSide.grid, semanticSide.semantic)
-        let pixelPreprocessor = try preprocessor(size: configuration.pixelImageSize(gridSide: grid))
-        let pixelEncoderInputs = images.map { pixelPreprocessor.tensor(for: $0) }
+    /// `image` preprocessed for `encode(prepared:)` at the native resolution or at
+    /// `resolution` (Spec/preprocessing.md): the work on one image before the model's, which
+    /// a pipeline can do on another thread.
+    public func prepare(_ image: RGBImage, resolution: Int? = nil) throws -> PreparedImage {
+        let grid = try gridSide(resolution: resolution)
+        return PreparedImage(gridSide: grid, siglipInput: try siglip.inputs([image], resolution: resolution)[0],
+                             pixelEncoderInput: try preprocessor(size: configuration.pixelImageSize(gridSide: grid)).tensor(for: image))
+    }
+
+    /// Encodes images prepared at one resolution, each bit for bit as `encode` gives it,
+    /// as many together as the memory budget allows.
+    public func encode(prepared images: [PreparedImage]) throws -> [ImageEncoding] {
+        guard let grid = images.first?.gridSide else { return [] }
+        guard images.allSatisfy({ $0.gridSide == grid }) else { throw ModelError.mixedPreparedGrids }
+        return try images.chunks(of: imagesPerBatch(configuration.encodingBytes(gridSide: grid))).flatMap {
+            try encodeTogether(Array($0))
+        }
+    }
+
+    /// `encode` of prepared images of one grid computed as one batch.
+    private func encodeTogether(_ images: [PreparedImage]) throws -> [ImageEncoding] {
+        let grid = images[0].gridSide
+        let n = grid * grid
+        let siglipInputs = images.map(\.siglipInput)
+        let siglipFeatures = siglip(siglipInputs)
+        let projection = semanticProjection(siglipFeatures)
+        let semantic = try semanticLookup(projection)
+        let pixelEncoderInputs = images.map(\.pixelEncoderInput)
         let pixelProjection = pixelEncoder(pixelEncoderInputs)
         let pixel = try pixelLookup(pixelProjection, semanticIndices: semantic.indices)
         let tokens = tokens(semanticIndices: semantic.indices, pixelIndices: pixel.indices)
         return images.indices.map { index in
             let rows = (index * n)..<((index + 1) * n)
             return ImageEncoding(
-                gridHeight: grid, gridWidth: grid, siglipInput: semanticSide.siglipInputs[index],
-                pixelEncoderInput: pixelEncoderInputs[index], siglipFeatures: semanticSide.siglipFeatures.rows(rows),
-                semanticProjection: semanticSide.projection.rows(rows),
+                gridHeight: grid, gridWidth: grid, siglipInput: siglipInputs[index],
+                pixelEncoderInput: pixelEncoderInputs[index], siglipFeatures: siglipFeatures.rows(rows),
+                semanticProjection: projection.rows(rows),
                 semantic: CodeSearchResult(indices: Array(semantic.indices[rows]), scores: Array(semantic.scores[rows])),
                 pixelProjection: pixelProjection.rows(rows),
                 pixel: CodeSearchResult(indices: Array(pixel.indices[rows]), scores: Array(pixel.scores[rows])),

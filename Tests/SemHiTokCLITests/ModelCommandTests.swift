@@ -68,30 +68,63 @@ struct ModelCommandTests {
         #expect(try batch.record(at: 3) == alone)
     }
 
-    /// `--append` adds records after the existing ones.
-    @Test func encodeAppendsToAnExistingFile() throws {
+    /// A second run on a finished output adds the records whose keys it lacks, after the
+    /// existing ones; a third with the same inputs adds nothing and leaves its bytes.
+    @Test func encodeAddsOnlyTheKeysTheOutputLacks() throws {
         let folder = try TemporaryDirectory()
         let inputs = try Self.cases.map { try caseInput($0, in: folder).path }
         #expect(run("encode", inputs[0], "--model", Self.tinyModel, "-o", folder.file("out.sht")).status == 0)
-        #expect(run("encode", inputs[1], inputs[2], "--append", "--model", Self.tinyModel, "-o", folder.file("out.sht")).status == 0)
+        let second = run("encode", inputs[1], inputs[0], inputs[2], "--model", Self.tinyModel, "-o", folder.file("out.sht"))
+        #expect(second.status == 0)
+        #expect(second.output == ["\(folder.file("out.sht")): 2 images encoded, 3 records in the file"])
+        #expect(second.errors == ["continuing \(folder.file("out.sht")): 1 record already there"])
         let tokens = try TokenFile(contentsOf: folder.file("out.sht"))
-        #expect(try (0..<3).map { try tokens.record(at: $0).key } == inputs)
+        #expect(try (0..<3).map { try tokens.record(at: $0).key } == [inputs[0], inputs[1], inputs[2]])
+        let bytes = try readBytes(folder.file("out.sht"))
+        #expect(run("encode", inputs[2], inputs[1], "--model", Self.tinyModel, "-o", folder.file("out.sht")).status == 0)
+        #expect(try readBytes(folder.file("out.sht")) == bytes)
     }
 
-    /// With `--strict`, a bad image fails the run with its name, and the existing output is
-    /// left untouched, with no temporary file beside it.
+    /// `--overwrite` replaces a finished output with this run's records alone.
+    @Test func overwriteStartsAgain() throws {
+        let folder = try TemporaryDirectory()
+        let inputs = try Self.cases.map { try caseInput($0, in: folder).path }
+        #expect(run("encode", inputs[0], inputs[1], "--model", Self.tinyModel, "-o", folder.file("out.sht")).status == 0)
+        #expect(run("encode", inputs[2], "--overwrite", "--model", Self.tinyModel, "-o", folder.file("out.sht")).status == 0)
+        let tokens = try TokenFile(contentsOf: folder.file("out.sht"))
+        #expect(try (0..<tokens.recordCount).map { try tokens.record(at: $0).key } == [inputs[2]])
+    }
+
+    /// An output that is not a token file is left alone, and the error says how to replace it.
+    @Test func anOutputThatIsNotATokenFileIsLeftAlone() throws {
+        let folder = try TemporaryDirectory()
+        let good = try caseInput("tiny_coffee_80x60", in: folder).path
+        try writeBytes(Array("keep me".utf8), to: folder.file("out.sht"))
+        let result = run("encode", good, "--model", Self.tinyModel, "-o", folder.file("out.sht"))
+        #expect(result.status == 1)
+        #expect(result.errors == ["semhitok encode: error: \(folder.file("out.sht")): truncated header: the file is 7 bytes, "
+            + "a token file starts with 64", "this run cannot continue that file; to start again and replace it, pass --overwrite"])
+        #expect(try readBytes(folder.file("out.sht")) == Array("keep me".utf8))
+    }
+
+    /// With `--strict` and `--overwrite`, a bad image stops the run with its name; the output
+    /// is left untouched, and the records before the bad image wait in OUT.partial.
     @Test func aFailedEncodeLeavesTheOutputUntouched() throws {
         let folder = try TemporaryDirectory()
         let good = try caseInput("tiny_coffee_80x60", in: folder).path
         try writeBytes(Array("P6\n4 4\n255\n".utf8) + [1, 2, 3], to: folder.file("short.ppm"))
         try writeBytes(Array("keep me".utf8), to: folder.file("out.sht"))
-        let result = run("encode", good, folder.file("short.ppm"), "--strict", "--model", Self.tinyModel, "-o", folder.file("out.sht"))
+        let result = run("encode", good, folder.file("short.ppm"), "--strict", "--overwrite", "--model", Self.tinyModel,
+                         "-o", folder.file("out.sht"))
         #expect(result.status == 1)
-        #expect(result.errors.count == 1)
+        #expect(result.errors.count == 2)
         #expect(result.errors.first?.contains(folder.file("short.ppm")) == true)
+        #expect(result.errors.last == "\(folder.file("out.sht.partial")) holds its 0 earlier records and 1 new ('\(good)'), "
+            + "indexed; run the same command again to continue")
         #expect(try readBytes(folder.file("out.sht")) == Array("keep me".utf8))
+        #expect(try TokenFile(contentsOf: folder.file("out.sht.partial")).record(at: 0).key == good)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
-            == ["out.sht", "short.ppm", "tiny_coffee_80x60.ppm"])
+            == ["out.sht", "out.sht.partial", "short.ppm", "tiny_coffee_80x60.ppm"])
     }
 
     @Test func encodeAtASizeBelowThePatchIsRefused() throws {

@@ -6,24 +6,24 @@ import TestSupport
 /// How a command line is parsed against a command's declarations: the typed values the
 /// command reads, and the usage errors (status 2, the message, then the usage line).
 struct OptionParsingTests {
-    static let encodeUsage = "usage: semhitok encode INPUT... -o OUT [--model FILE] [--size N] [--batch N] [--append] [--strict] [--shard I/N] [--shard-count N]"
+    static let encodeUsage = "usage: semhitok encode INPUT... -o OUT [--model FILE] [--size N] [--batch N] [--overwrite] [--strict] [--shard I/N] [--shard-count N] [--quiet] [--verbose]"
 
     /// Options read as the type they are declared with; those not given as nil, or their default.
     @Test func optionsReadAsTheirDeclaredTypes() throws {
-        let given = try EncodeCommand.spec.parse(["a.png", "-o", "t.sht", "--size", "100", "--batch", "3", "--append",
+        let given = try EncodeCommand.spec.parse(["a.png", "-o", "t.sht", "--size", "100", "--batch", "3", "--overwrite",
                                                   "--model", "m.shw", "b.png"])
         #expect(given.positionals == ["a.png", "b.png"])
         #expect(given[EncodeCommand.Options.output] == "t.sht")
         #expect(given[EncodeCommand.Options.size] == 100)
         #expect(given[SharedOptions.batch] == 3)
         #expect(given[SharedOptions.model] == "m.shw")
-        #expect(given[EncodeCommand.Options.append])
+        #expect(given[EncodeCommand.Options.overwrite])
 
         let omitted = try EncodeCommand.spec.parse(["a.png", "-o", "t.sht"])
         #expect(omitted[EncodeCommand.Options.size] == nil)
         #expect(omitted[SharedOptions.batch] == 8)
         #expect(omitted[SharedOptions.model] == nil)
-        #expect(!omitted[EncodeCommand.Options.append])
+        #expect(!omitted[EncodeCommand.Options.overwrite])
     }
 
     /// `--size=20` and `--size 20` are the same; `=` splits once, so a value may contain one.
@@ -39,9 +39,9 @@ struct OptionParsingTests {
 
     /// After `--` everything is a positional argument, even what looks like an option.
     @Test func doubleDashEndsTheOptions() throws {
-        let parsed = try EncodeCommand.spec.parse(["-o", "t.sht", "--", "--append", "-x.png"])
-        #expect(parsed.positionals == ["--append", "-x.png"])
-        #expect(!parsed[EncodeCommand.Options.append])
+        let parsed = try EncodeCommand.spec.parse(["-o", "t.sht", "--", "--overwrite", "-x.png"])
+        #expect(parsed.positionals == ["--overwrite", "-x.png"])
+        #expect(!parsed[EncodeCommand.Options.overwrite])
         let result = run("inspect", "--", "--no-verify")
         #expect(result.status == 1)
         #expect(result.errors == ["semhitok inspect: error: --no-verify: cannot open: No such file or directory"])
@@ -72,9 +72,9 @@ struct OptionParsingTests {
     }
 
     @Test func aFlagGivenAValueIsRefused() {
-        let result = run("encode", "a.png", "-o", "t.sht", "--append=yes")
+        let result = run("encode", "a.png", "-o", "t.sht", "--overwrite=yes")
         #expect(result.status == 2)
-        #expect(result.errors == ["semhitok encode: --append takes no value", Self.encodeUsage])
+        #expect(result.errors == ["semhitok encode: --overwrite takes no value", Self.encodeUsage])
     }
 
     @Test func anOptionWithoutItsValueIsRefused() {
