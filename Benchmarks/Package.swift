@@ -15,6 +15,9 @@ let package = Package(
             name: "SemHiTokEndToEnd",
             dependencies: [.product(name: "SemHiTok", package: "SemHiTok"), "BenchmarkSupport"]),
         .executableTarget(
+            name: "SemHiTokModelRate",
+            dependencies: [.product(name: "SemHiTok", package: "SemHiTok"), "BenchmarkSupport"]),
+        .executableTarget(
             name: "GemmBenchmarks",
             dependencies: [.product(name: "SemHiTok", package: "SemHiTok"), "BenchmarkSupport"]),
     ]

@@ -68,10 +68,17 @@ public final class DatasetReader {
     }
 
     /// The number of records of `inputs`, found by listing them without reading any image
-    /// (a shard's members are skipped over); nil when an input is standard input, which
-    /// cannot be read twice.
+    /// (a shard's members are skipped over); nil when a list or shard is standard input or
+    /// another file that is not regular (a pipe), which cannot be read twice.
     public static func recordCount(of inputs: [DatasetInput]) -> Int? {
-        guard !inputs.contains(.list("-")) else { return nil }
+        for input in inputs {
+            switch input {
+            case .image, .folder: continue
+            case .list(let path), .shard(let path):
+                let type = try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType
+                guard path != "-", type == .typeRegular else { return nil }
+            }
+        }
         let reader = DatasetReader(inputs: inputs, maximumFileSize: 0) { _, _ in false }
         while reader.next() != nil {}
         return reader.ordinal

@@ -132,4 +132,24 @@ struct DatasetReaderTests {
         #expect(WebDatasetKey.isImage(extension: "seg.PNG"))
         #expect(!WebDatasetKey.isImage(extension: "png.json"))
     }
+
+    /// The count of records is that of the shard's samples plus a folder's images plus a
+    /// list's lines, without reading them; unknown when a list is standard input or a pipe.
+    @Test func theRecordCountListsWithoutReading() throws {
+        let shard = TarReaderTests.folder + "/webdataset.tar"
+        let document = try JSONDocument.parse(try readBytes(TarReaderTests.folder + "/expected.json"))
+        let samples = try #require(document.object?["webdataset.tar samples"]?.array).count
+        let folder = try TemporaryDirectory()
+        for name in ["a.png", "b/c.jpg", "d.txt"] {
+            try FileManager.default.createDirectory(atPath: (folder.file(name) as NSString).deletingLastPathComponent,
+                                                    withIntermediateDirectories: true)
+            try writeBytes([], to: folder.file(name))
+        }
+        try writeBytes(Array("x.png\ny.png\n\nz.png\n".utf8), to: folder.file("list.txt"))
+        #expect(DatasetReader.recordCount(of: [.shard(shard), .folder(folder.path), .list(folder.file("list.txt"))])
+            == samples + 2 + 3)
+        #expect(DatasetReader.recordCount(of: [.folder(folder.path), .list("-")]) == nil)
+        #expect(mkfifo(folder.file("pipe.txt"), 0o600) == 0)
+        #expect(DatasetReader.recordCount(of: [.list(folder.file("pipe.txt"))]) == nil)
+    }
 }
