@@ -1,11 +1,13 @@
-"""Reader and writer of the SemHiTok file formats, written from the Spec.
+"""Reader and writer of the SemHiTok weight container (`.shw`, Spec/weights.md), written
+from the Spec, and the model fingerprint.
 
-- Weight container (`.shw`): Spec/weights.md.
-- Token file (`.sht`): Spec/tokens.md.
+The token file (`.sht`, Spec/tokens.md) and CRC-32C are the package `python/semhitok_tokens`,
+re-exported here so that the tools import both formats from one place; this module puts
+`python/` on `sys.path`, so tools run from a clean clone without installing it.
 
-Only NumPy and the standard library are used. Every value read from a file is checked
-before it is used; a violation raises `FormatError`, naming the file, the Spec's name for
-the error (`kind`) and, where there is one, the key, tensor or record involved.
+Only NumPy and the standard library are used. Every value read from a weight container is
+checked before it is used; a violation raises `FormatError`, naming the file, the Spec's
+name for the error (`kind`) and, where there is one, the key or tensor involved.
 """
 
 from __future__ import annotations
@@ -13,22 +15,25 @@ from __future__ import annotations
 import hashlib
 import os
 import struct
-from dataclasses import dataclass
+import sys
 from typing import NamedTuple
 
 import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "python"))
+from semhitok_tokens import (TokenFile, TokenFileError, TokenHeader, crc32c,  # noqa: E402
+                             encode_record, write_tokens)
+from semhitok_tokens.writer import atomic_file  # noqa: E402
 
 __all__ = [
     "BF16",
     "FormatError",
     "TokenFile",
+    "TokenFileError",
     "TokenHeader",
-    "TokenRecord",
-    "TornTail",
     "crc32c",
     "encode_record",
     "fingerprint",
-    "read_tokens",
     "read_weights",
     "write_tokens",
     "write_weights",
@@ -36,10 +41,10 @@ __all__ = [
 
 
 class FormatError(ValueError):
-    """A file that violates its format.
+    """A weight container that violates its format.
 
     `kind` is the Spec's name for the violation (for example "header checksum mismatch");
-    `detail` says which key, tensor or record is involved and what was found.
+    `detail` says which key or tensor is involved and what was found.
     """
 
     def __init__(self, path, kind: str, detail: str = ""):
@@ -51,75 +56,13 @@ class FormatError(ValueError):
 
 
 # ---------------------------------------------------------------------------------------
-# CRC-32C (weights.md section 1)
-
-
-def _crc32c_tables() -> list[list[int]]:
-    """The eight 256-entry tables of the slice-by-8 CRC-32C (reflected 0x82F63B78)."""
-    first = []
-    for byte in range(256):
-        crc = byte
-        for _ in range(8):
-            crc = (crc >> 1) ^ (0x82F63B78 if crc & 1 else 0)
-        first.append(crc)
-    tables = [first]
-    for _ in range(7):
-        previous = tables[-1]
-        tables.append([(value >> 8) ^ first[value & 0xFF] for value in previous])
-    return tables
-
-
-_T0, _T1, _T2, _T3, _T4, _T5, _T6, _T7 = _crc32c_tables()
-
-
-def _crc32c_python(data, crc: int = 0) -> int:
-    """CRC-32C of `data`, continuing from the finished CRC `crc` of preceding bytes.
-
-    Slice-by-8: each 8-byte word is folded into the register with eight table lookups,
-    which is several times faster in CPython than one lookup per byte.
-    """
-    view = memoryview(data).cast("B")
-    crc ^= 0xFFFFFFFF
-    whole = len(view) - len(view) % 8
-    for low, high in struct.iter_unpack("<II", view[:whole]):
-        low ^= crc
-        crc = (_T7[low & 0xFF] ^ _T6[(low >> 8) & 0xFF] ^ _T5[(low >> 16) & 0xFF]
-               ^ _T4[low >> 24] ^ _T3[high & 0xFF] ^ _T2[(high >> 8) & 0xFF]
-               ^ _T1[(high >> 16) & 0xFF] ^ _T0[high >> 24])
-    for byte in view[whole:]:
-        crc = _T0[(crc ^ byte) & 0xFF] ^ (crc >> 8)
-    return crc ^ 0xFFFFFFFF
-
-
-def _accelerated_crc32c():
-    """A compiled CRC-32C from an optional package, or None when neither is installed."""
-    try:
-        import crc32c as module  # the `crc32c` package
-        return lambda data, crc=0: module.crc32c(bytes(data), crc)
-    except ImportError:
-        pass
-    try:
-        import google_crc32c as module
-        return lambda data, crc=0: module.extend(crc, bytes(data))
-    except ImportError:
-        return None
-
-
-_crc32c_impl = _accelerated_crc32c() or _crc32c_python
-
-
-def crc32c(data, crc: int = 0) -> int:
-    """CRC-32C (Castagnoli) of `data` (weights.md section 1); `crc` continues a previous one."""
-    return _crc32c_impl(data, crc)
+# Weight container (weights.md)
 
 
 def _align64(value: int) -> int:
     """The smallest multiple of 64 that is >= value (weights.md section 1)."""
     return (value + 63) // 64 * 64
 
-
-# ---------------------------------------------------------------------------------------
-# Weight container (weights.md)
 
 WEIGHTS_MAGIC = b"\x89SHW\r\n\x1a\n"
 WEIGHTS_VERSION = 1
@@ -290,26 +233,8 @@ def write_weights(path, config: dict, tensors: dict) -> None:
     output[32:32 + header_length] = header
     for (_, _, data, _), offset in zip(tensor_entries, offsets):
         output[offset:offset + data.nbytes] = data.tobytes()
-    _write_atomically(path, output)
-
-
-def _write_atomically(path, data) -> None:
-    """Writes `data` to a temporary file beside `path`, then renames it into place."""
-    path = os.fspath(path)
-    folder, name = os.path.split(os.path.abspath(path))
-    temporary = os.path.join(folder, f".{name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
-    # os.open honours the umask, unlike tempfile's private 0600 files.
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
+    with atomic_file(path) as file:
+        file.write(output)
 
 
 class _HeaderReader:
@@ -517,291 +442,3 @@ def fingerprint(path) -> bytes:
     _parse_weights(path, data)
     header_length = struct.unpack_from("<Q", data, 16)[0]
     return hashlib.sha256(data[PREAMBLE_LENGTH:PREAMBLE_LENGTH + header_length]).digest()
-
-
-# ---------------------------------------------------------------------------------------
-# Token file (tokens.md)
-
-TOKENS_MAGIC = b"\x89SHT\r\n\x1a\n"
-TOKENS_VERSION = 1
-TOKEN_HEADER_LENGTH = 64
-_RECORD_TAG = b"SHTR"
-_INDEX_TAG = b"SHTI"
-_END_TAG = b"SHTE"
-_RECORD_FIXED_LENGTH = 16
-_INDEX_TRAILER_LENGTH = 24
-_MAX_GRID_SIDE = 65535
-_MAX_KEY_LENGTH = 65535
-_MAX_VOCABULARY = 2**31 - 1
-
-
-@dataclass(frozen=True)
-class TokenHeader:
-    """The fields of a token file header (tokens.md section 1.1)."""
-
-    model_fingerprint: bytes
-    semantic_codebook_size: int
-    pixel_codebook_size: int
-    grid_height: int
-    grid_width: int
-
-    @property
-    def vocabulary_size(self) -> int:
-        """K * m: every token is below it."""
-        return self.semantic_codebook_size * self.pixel_codebook_size
-
-
-class TokenRecord(NamedTuple):
-    """One record: its key and its tokens, a uint32 array of shape [h, w]."""
-
-    key: str
-    tokens: np.ndarray
-
-
-class TornTail(NamedTuple):
-    """Unreadable bytes at the end of a token file (tokens.md section 2.3)."""
-
-    offset: int
-    length: int
-    reason: str
-
-
-@dataclass(frozen=True)
-class TokenFile:
-    """A token file as read: its header, records, whether a valid index located them, and
-    the torn tail (None when the file has none)."""
-
-    header: TokenHeader
-    records: list[TokenRecord]
-    used_index: bool
-    torn_tail: TornTail | None
-
-
-def _header_problem(header: TokenHeader) -> str | None:
-    """Why `header` is an *invalid header* (tokens.md section 2.1), or None."""
-    fields = {"semantic_codebook_size": header.semantic_codebook_size,
-              "pixel_codebook_size": header.pixel_codebook_size,
-              "grid_height": header.grid_height, "grid_width": header.grid_width}
-    for name, value in fields.items():
-        if not 1 <= value <= 0xFFFFFFFF:
-            return f"{name} is {value}"
-    if header.vocabulary_size > _MAX_VOCABULARY:
-        return f"K * m = {header.vocabulary_size} is above 2^31 - 1"
-    return None
-
-
-def _encode_token_header(header: TokenHeader) -> bytes:
-    """The 64 header bytes (tokens.md section 1.1)."""
-    if not isinstance(header.model_fingerprint, bytes) or len(header.model_fingerprint) != 32:
-        raise ValueError("the model fingerprint must be 32 bytes")
-    problem = _header_problem(header)
-    if problem:
-        raise ValueError(f"invalid token file header: {problem}")
-    body = header.model_fingerprint + struct.pack(
-        "<IIII", header.semantic_codebook_size, header.pixel_codebook_size,
-        header.grid_height, header.grid_width)
-    return TOKENS_MAGIC + struct.pack("<II", TOKENS_VERSION, crc32c(body)) + body
-
-
-def _key_padding(key_length: int) -> int:
-    """Zero bytes after the key so that the tokens are 4-byte aligned (tokens.md 1.2)."""
-    return (4 - key_length % 4) % 4
-
-
-def encode_record(key: str, tokens, vocabulary_size: int) -> bytes:
-    """The bytes of one record (tokens.md section 1.2), after checking what it holds."""
-    raw_key = key.encode("utf-8")
-    array = np.asarray(tokens)
-    if array.ndim != 2 or not 1 <= array.shape[0] <= _MAX_GRID_SIDE \
-            or not 1 <= array.shape[1] <= _MAX_GRID_SIDE:
-        raise ValueError(f"record {key!r}: tokens must be a grid [h, w] with sides 1 to 65535, "
-                         f"got shape {array.shape}")
-    if array.dtype.kind not in "iu":
-        raise TypeError(f"record {key!r}: tokens must be integers, got {array.dtype}")
-    if int(array.min()) < 0 or int(array.max()) >= vocabulary_size:
-        raise ValueError(f"record {key!r}: tokens must be in [0, {vocabulary_size})")
-    if len(raw_key) > _MAX_KEY_LENGTH:
-        raise ValueError(f"record {key!r}: the key is {len(raw_key)} bytes, above 65535")
-    body = (_RECORD_TAG + struct.pack("<III", array.shape[0], array.shape[1], len(raw_key))
-            + raw_key + bytes(_key_padding(len(raw_key))) + array.astype("<u4").tobytes())
-    return body + struct.pack("<I", crc32c(body))
-
-
-def _encode_index(offsets: list[int], index_offset: int) -> bytes:
-    """The index block (tokens.md section 1.3) for records at `offsets`."""
-    body = (_INDEX_TAG + bytes(4) + b"".join(struct.pack("<Q", o) for o in offsets)
-            + struct.pack("<QQ", len(offsets), index_offset))
-    return body + struct.pack("<I", crc32c(body)) + _END_TAG
-
-
-def write_tokens(path, header: TokenHeader, records, finish: bool = True) -> None:
-    """Writes a token file (tokens.md sections 1 and 4): header, records, then the index.
-
-    `records` is a sequence of (key, tokens [h, w]) pairs. With `finish=False` the index
-    block is left out, as an interrupted writer leaves the file. The file is written under
-    a temporary name in the same folder, then renamed.
-    """
-    parts = [_encode_token_header(header)]
-    offsets = []
-    position = TOKEN_HEADER_LENGTH
-    for key, tokens in records:
-        record = encode_record(key, tokens, header.vocabulary_size)
-        offsets.append(position)
-        parts.append(record)
-        position += len(record)
-    if finish:
-        parts.append(_encode_index(offsets, position))
-    _write_atomically(path, b"".join(parts))
-
-
-def _read_token_header(path, data: bytes) -> TokenHeader:
-    """Parses and checks the file header (tokens.md section 2.1)."""
-    if len(data) < TOKEN_HEADER_LENGTH:
-        raise FormatError(path, "truncated header", f"the file is {len(data)} bytes")
-    if data[:8] != TOKENS_MAGIC:
-        raise FormatError(path, "not a token file", "bad magic")
-    version, stored_crc = struct.unpack_from("<II", data, 8)
-    if version != TOKENS_VERSION:
-        raise FormatError(path, "unsupported version", f"version {version}")
-    computed_crc = crc32c(memoryview(data)[16:TOKEN_HEADER_LENGTH])
-    if computed_crc != stored_crc:
-        raise FormatError(path, "header checksum mismatch",
-                          f"stored 0x{stored_crc:08x}, computed 0x{computed_crc:08x}")
-    header = TokenHeader(bytes(data[16:48]), *struct.unpack_from("<IIII", data, 48))
-    problem = _header_problem(header)
-    if problem:
-        raise FormatError(path, "invalid header", problem)
-    return header
-
-
-class _RecordProblem(Exception):
-    """Why the bytes at some offset are not a valid record (tokens.md section 2.4)."""
-
-    def __init__(self, kind: str, detail: str = ""):
-        self.kind = kind
-        self.detail = detail
-        super().__init__(kind + (f": {detail}" if detail else ""))
-
-
-def _parse_record(data: bytes, offset: int, end: int, vocabulary_size: int) -> tuple[TokenRecord, int]:
-    """Parses the record at `offset`, which must end by `end`, in the order of tokens.md
-    section 2.4; returns the record and its size, or raises `_RecordProblem`."""
-    if end - offset < _RECORD_FIXED_LENGTH:
-        raise _RecordProblem("incomplete record",
-                             f"{end - offset} bytes, the fixed part needs {_RECORD_FIXED_LENGTH}")
-    if data[offset:offset + 4] != _RECORD_TAG:
-        raise _RecordProblem("bad record tag", repr(bytes(data[offset:offset + 4])))
-    height, width, key_length = struct.unpack_from("<III", data, offset + 4)
-    if not (1 <= height <= _MAX_GRID_SIDE and 1 <= width <= _MAX_GRID_SIDE):
-        raise _RecordProblem("invalid record header", f"grid {height} x {width}")
-    if key_length > _MAX_KEY_LENGTH:
-        raise _RecordProblem("invalid record header", f"key length {key_length}")
-    padding = _key_padding(key_length)
-    size = _RECORD_FIXED_LENGTH + key_length + padding + 4 * height * width + 4
-    if size > end - offset:
-        raise _RecordProblem("incomplete record", f"it needs {size} bytes, {end - offset} remain")
-    crc_offset = offset + size - 4
-    stored_crc = struct.unpack_from("<I", data, crc_offset)[0]
-    if crc32c(memoryview(data)[offset:crc_offset]) != stored_crc:
-        raise _RecordProblem("record checksum mismatch")
-    key_start = offset + _RECORD_FIXED_LENGTH
-    key_end = key_start + key_length
-    try:
-        key = bytes(data[key_start:key_end]).decode("utf-8")
-    except UnicodeDecodeError:
-        raise _RecordProblem("invalid key", "not valid UTF-8") from None
-    if any(data[key_end:key_end + padding]):
-        raise _RecordProblem("invalid record header", "non-zero key padding")
-    tokens = np.frombuffer(data, dtype="<u4", count=height * width,
-                           offset=key_end + padding).reshape(height, width)
-    out_of_range = np.flatnonzero(tokens.reshape(-1) >= vocabulary_size)
-    if out_of_range.size:
-        position = int(out_of_range[0])
-        raise _RecordProblem("token out of range",
-                             f"position {position} holds {int(tokens.reshape(-1)[position])}, "
-                             f"the vocabulary has {vocabulary_size}")
-    return TokenRecord(key, tokens), size
-
-
-def _valid_index_at(data: bytes, index_offset: int) -> list[int] | None:
-    """The record offsets of the index block at `index_offset` if it is valid and ends at
-    the end of the file (tokens.md section 2.2, step 2), else None."""
-    size = len(data)
-    if size < TOKEN_HEADER_LENGTH + 32 or data[size - 4:] != _END_TAG:
-        return None
-    count, stored_offset = struct.unpack_from("<QQ", data, size - _INDEX_TRAILER_LENGTH)
-    if stored_offset != index_offset or index_offset + 8 + 8 * count + _INDEX_TRAILER_LENGTH != size:
-        return None
-    if data[index_offset:index_offset + 8] != _INDEX_TAG + bytes(4):
-        return None
-    stored_crc = struct.unpack_from("<I", data, size - 8)[0]
-    if crc32c(memoryview(data)[index_offset:size - 8]) != stored_crc:
-        return None
-    offsets = list(struct.unpack_from(f"<{count}Q", data, index_offset + 8))
-    if offsets:
-        if offsets[0] != TOKEN_HEADER_LENGTH:
-            return None
-        if any(a >= b for a, b in zip(offsets, offsets[1:])) or offsets[-1] >= index_offset:
-            return None
-    elif index_offset != TOKEN_HEADER_LENGTH:
-        return None
-    return offsets
-
-
-def _trailer_index_offset(data: bytes) -> int | None:
-    """The index_offset the trailer claims, if the file is long enough to have one."""
-    if len(data) < TOKEN_HEADER_LENGTH + 32:
-        return None
-    return struct.unpack_from("<Q", data, len(data) - 16)[0]
-
-
-def _read_indexed(path, data: bytes, header: TokenHeader, offsets: list[int],
-                  index_offset: int) -> list[TokenRecord]:
-    """Reads every record through a valid index (tokens.md section 2.2, step 3)."""
-    records = []
-    for k, offset in enumerate(offsets):
-        slot_end = offsets[k + 1] if k + 1 < len(offsets) else index_offset
-        try:
-            record, size = _parse_record(data, offset, slot_end, header.vocabulary_size)
-        except _RecordProblem as problem:
-            raise FormatError(path, f"corrupt record {k}", f"at offset {offset}: {problem}") from None
-        if offset + size != slot_end:
-            raise FormatError(path, f"corrupt record {k}",
-                              f"at offset {offset}: {size} bytes, its slot is {slot_end - offset}")
-        records.append(record)
-    return records
-
-
-def _scan(data: bytes, header: TokenHeader) -> tuple[list[TokenRecord], TornTail | None]:
-    """Finds the records by scanning from offset 64 (tokens.md section 2.3)."""
-    records = []
-    position = TOKEN_HEADER_LENGTH
-    while position < len(data):
-        if data[position:position + 4] == _INDEX_TAG and _valid_index_at(data, position) is not None:
-            break
-        try:
-            record, size = _parse_record(data, position, len(data), header.vocabulary_size)
-        except _RecordProblem as problem:
-            return records, TornTail(position, len(data) - position, str(problem))
-        records.append(record)
-        position += size
-    return records, None
-
-
-def read_tokens(path) -> TokenFile:
-    """Reads a token file as a seekable reader does (tokens.md sections 2.1 to 2.4).
-
-    With a valid index the records are read through it, and a record that does not fill
-    its slot exactly is an error (*corrupt record k*). Without one the file is scanned; a
-    torn tail is reported in the result, with every record before it.
-    """
-    with open(path, "rb") as file:
-        data = file.read()
-    header = _read_token_header(path, data)
-    index_offset = _trailer_index_offset(data)
-    offsets = None if index_offset is None else _valid_index_at(data, index_offset)
-    if offsets is not None:
-        records = _read_indexed(path, data, header, offsets, index_offset)
-        return TokenFile(header, records, used_index=True, torn_tail=None)
-    records, torn_tail = _scan(data, header)
-    return TokenFile(header, records, used_index=False, torn_tail=torn_tail)

@@ -25,7 +25,7 @@ for package in ("torch", "transformers", "timm", "PIL"):
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from make_demo_model import HELDOUT, source_folder  # noqa: E402
-from semhitok_formats import read_tokens  # noqa: E402
+from semhitok_formats import TokenFile  # noqa: E402
 from semhitok_reference import load_image, load_model, postprocess  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,7 +60,7 @@ def test_swift_gives_the_references_tokens_and_reconstructions(reference, photos
                    check=True, capture_output=True)
     subprocess.run([str(BINARY), "decode", str(tmp_path / "t.sht"), "-o", str(tmp_path / "out")],
                    check=True, capture_output=True)
-    records = read_tokens(tmp_path / "t.sht").records
+    records = list(TokenFile(tmp_path / "t.sht"))
     for record, photo in zip(records, photos):
         expected = reference.run(load_image(photo))
         assert np.array_equal(np.asarray(record.tokens).reshape(-1), expected["expected.tokens"]), photo.name

@@ -1,5 +1,6 @@
-"""Tests of semhitok_formats against Spec/weights.md and Spec/tokens.md, and of the
-committed fixtures in golden/formats/.
+"""Tests of semhitok_formats against Spec/weights.md, and of the committed fixtures in
+golden/formats/ (the token file package python/semhitok_tokens has its own tests, in
+python/tests/).
 
 Malformed files are built here byte by byte, independently of the module's writer, with
 the header CRC recomputed where needed so that the intended check is the one that fires.
@@ -16,7 +17,7 @@ import pytest
 
 import make_format_fixtures
 import semhitok_formats as sf
-from semhitok_formats import BF16, FormatError, TokenHeader
+from semhitok_formats import BF16, FormatError
 
 GOLDEN_FORMATS = Path(__file__).resolve().parent.parent / "golden" / "formats"
 MAGIC = b"\x89SHW\r\n\x1a\n"
@@ -28,33 +29,6 @@ def align64(value: int) -> int:
 
 # ---------------------------------------------------------------------------------------
 # Check values
-
-
-def crc32c_bitwise(data: bytes) -> int:
-    """CRC-32C one bit at a time: the definition, to check the table-driven version."""
-    crc = 0xFFFFFFFF
-    for byte in data:
-        crc ^= byte
-        for _ in range(8):
-            crc = (crc >> 1) ^ (0x82F63B78 if crc & 1 else 0)
-    return crc ^ 0xFFFFFFFF
-
-
-def test_crc32c_check_value():
-    assert sf.crc32c(b"123456789") == 0xE3069283
-    assert sf._crc32c_python(b"123456789") == 0xE3069283
-    assert sf.crc32c(b"") == 0
-
-
-def test_crc32c_matches_bitwise_definition_at_every_length():
-    data = np.random.default_rng(1).integers(0, 256, 300, dtype=np.uint8).tobytes()
-    for length in list(range(40)) + [63, 64, 65, 255, 300]:
-        assert sf._crc32c_python(data[:length]) == crc32c_bitwise(data[:length]), length
-
-
-def test_crc32c_continues_a_previous_crc():
-    data = bytes(range(256)) * 3
-    assert sf.crc32c(data[100:], sf.crc32c(data[:100])) == sf.crc32c(data)
 
 
 def test_sha256_check_value():
@@ -155,26 +129,6 @@ def test_committed_weight_fixture_values():
     assert b"\x12\x00example.empty_ints\x04\x00\x00\x00\x00" in data
     header_length = struct.unpack_from("<Q", data, 16)[0]
     assert sf.fingerprint(path) == hashlib.sha256(data[32:32 + header_length]).digest()
-
-
-def test_committed_token_fixtures():
-    fingerprint = sf.fingerprint(GOLDEN_FORMATS / "example.shw")
-    expected = make_format_fixtures.example_records()
-    finished = sf.read_tokens(GOLDEN_FORMATS / "example.sht")
-    unfinished = sf.read_tokens(GOLDEN_FORMATS / "example_unfinished.sht")
-    torn = sf.read_tokens(GOLDEN_FORMATS / "example_torn.sht")
-    for result in (finished, unfinished, torn):
-        assert result.header == TokenHeader(fingerprint, 24576, 8, 16, 16)
-        assert [key for key, _ in result.records] == ["first.png", "", "\u65e5\u672c.jpg"]
-        for (_, tokens), (_, wanted) in zip(result.records, expected):
-            assert tokens.shape == wanted.shape and tokens.tolist() == wanted.tolist()
-    assert (finished.used_index, finished.torn_tail) == (True, None)
-    assert (unfinished.used_index, unfinished.torn_tail) == (False, None)
-    unfinished_size = (GOLDEN_FORMATS / "example_unfinished.sht").stat().st_size
-    assert torn.used_index is False
-    assert torn.torn_tail[:2] == (unfinished_size, 10)
-    assert torn.torn_tail.reason.startswith("incomplete record")
-    assert "\u65e5\u672c.jpg".encode() in (GOLDEN_FORMATS / "example.sht").read_bytes()
 
 
 def test_fixture_generator_reproduces_committed_bytes(tmp_path):
@@ -416,220 +370,3 @@ def test_padding_bytes_are_not_checked(tmp_path):
     path = tmp_path / "padded.shw"
     path.write_bytes(bytes(data))
     assert sf.read_weights(path)[0] == {"a.key": 1}
-
-
-# ---------------------------------------------------------------------------------------
-# Token file
-
-
-HEADER = TokenHeader(bytes(range(32)), 10, 4, 2, 3)
-RECORDS = [("a.png", np.arange(6).reshape(2, 3)), ("", np.array([[39]])),
-           ("four", np.array([[1, 2], [3, 4]]))]
-
-
-def token_bytes(tmp_path, records=RECORDS, finish=True, header=HEADER) -> bytes:
-    path = tmp_path / "t.sht"
-    sf.write_tokens(path, header, records, finish=finish)
-    return path.read_bytes()
-
-
-def read_token_bytes(tmp_path, data: bytes):
-    path = tmp_path / "case.sht"
-    path.write_bytes(data)
-    return sf.read_tokens(path)
-
-
-def token_error(tmp_path, data: bytes) -> FormatError:
-    with pytest.raises(FormatError) as caught:
-        read_token_bytes(tmp_path, data)
-    return caught.value
-
-
-def record_offsets(records=RECORDS, vocabulary=40) -> list[int]:
-    offsets, position = [], 64
-    for key, tokens in records:
-        offsets.append(position)
-        position += len(sf.encode_record(key, tokens, vocabulary))
-    return offsets + [position]
-
-
-def reseal_record(data: bytes, start: int, end: int) -> bytes:
-    """`data` with the CRC of the record in [start, end) recomputed."""
-    return data[:end - 4] + struct.pack("<I", sf.crc32c(data[start:end - 4])) + data[end:]
-
-
-def reseal_index(data: bytes) -> bytes:
-    index_offset = struct.unpack_from("<Q", data, len(data) - 16)[0]
-    return data[:-8] + struct.pack("<I", sf.crc32c(data[index_offset:-8])) + data[-4:]
-
-
-def test_token_round_trip(tmp_path):
-    for finish in (True, False):
-        result = read_token_bytes(tmp_path, token_bytes(tmp_path, finish=finish))
-        assert result.header == HEADER and result.used_index is finish and result.torn_tail is None
-        assert [(k, t.tolist()) for k, t in result.records] == [(k, t.tolist()) for k, t in RECORDS]
-
-
-def test_token_layout(tmp_path):
-    data = token_bytes(tmp_path)
-    offsets = record_offsets()
-    assert len(data) == offsets[-1] + 8 + 8 * 3 + 24
-    assert data[offsets[0]:offsets[0] + 4] == b"SHTR"
-    assert offsets[1] - offsets[0] == 20 + 5 + 3 + 4 * 6
-    assert data[-4:] == b"SHTE" and data[offsets[-1]:offsets[-1] + 8] == b"SHTI\0\0\0\0"
-    assert struct.unpack_from("<3QQQ", data, offsets[-1] + 8) == (*offsets[:3], 3, offsets[-1])
-    assert all(offset % 4 == 0 for offset in offsets)
-
-
-def test_empty_token_files(tmp_path):
-    finished = read_token_bytes(tmp_path, token_bytes(tmp_path, records=[]))
-    assert finished.used_index and finished.records == [] and finished.torn_tail is None
-    assert len(token_bytes(tmp_path, records=[])) == 64 + 32
-    header_only = read_token_bytes(tmp_path, token_bytes(tmp_path, records=[], finish=False))
-    assert not header_only.used_index and header_only.records == [] and header_only.torn_tail is None
-
-
-def with_token_header(data: bytes, offset: int, value: int, reseal: bool = True) -> bytes:
-    edited = bytearray(data)
-    struct.pack_into("<I", edited, offset, value)
-    if reseal:
-        struct.pack_into("<I", edited, 12, sf.crc32c(bytes(edited[16:64])))
-    return bytes(edited)
-
-
-@pytest.mark.parametrize("edit, kind", [
-    (lambda d: d[:63], "truncated header"),
-    (lambda d: b"\x89SHW" + d[4:], "not a token file"),
-    (lambda d: with_token_header(d, 8, 2, reseal=False), "unsupported version"),
-    (lambda d: with_token_header(d, 48, 11, reseal=False), "header checksum mismatch"),
-    (lambda d: with_token_header(d, 48, 0), "invalid header"),
-    (lambda d: with_token_header(d, 52, 0), "invalid header"),
-    (lambda d: with_token_header(d, 56, 0), "invalid header"),
-    (lambda d: with_token_header(d, 60, 0), "invalid header"),
-    (lambda d: with_token_header(with_token_header(d, 48, 2**28), 52, 8), "invalid header"),
-])
-def test_token_header_checks(tmp_path, edit, kind):
-    assert token_error(tmp_path, edit(token_bytes(tmp_path))).kind == kind
-
-
-def test_largest_vocabulary_is_accepted(tmp_path):
-    header = TokenHeader(bytes(32), 2**31 - 1, 1, 1, 1)
-    result = read_token_bytes(tmp_path, token_bytes(tmp_path, [("k", np.array([[2**31 - 2]]))],
-                                                    header=header))
-    assert result.records[0].tokens.tolist() == [[2**31 - 2]]
-
-
-def test_torn_tail_keeps_earlier_records(tmp_path):
-    unfinished = token_bytes(tmp_path, finish=False)
-    offsets = record_offsets()
-    for cut in (offsets[2] + 1, offsets[2] + 15, offsets[2] + 16, offsets[3] - 1):
-        result = read_token_bytes(tmp_path, unfinished[:cut])
-        assert [key for key, _ in result.records] == ["a.png", ""]
-        assert result.torn_tail == (offsets[2], cut - offsets[2], result.torn_tail.reason)
-        assert result.torn_tail.reason.startswith("incomplete record")
-
-
-@pytest.mark.parametrize("edit, reason", [
-    (lambda d, o: d[:o] + b"SHTX" + d[o + 4:], "bad record tag"),
-    (lambda d, o: d + b"junk", None),  # fewer than 16 bytes: incomplete, before the tag
-    (lambda d, o: with_token_header(d, o + 4, 0, reseal=False), "invalid record header"),
-    (lambda d, o: with_token_header(d, o + 8, 65536, reseal=False), "invalid record header"),
-    (lambda d, o: with_token_header(d, o + 12, 65536, reseal=False), "invalid record header"),
-    (lambda d, o: d[:o + 16] + b"X" + d[o + 17:], "record checksum mismatch"),
-])
-def test_bad_last_record_is_a_torn_tail(tmp_path, edit, reason):
-    unfinished = token_bytes(tmp_path, finish=False)
-    offsets = record_offsets()
-    result = read_token_bytes(tmp_path, edit(unfinished, offsets[2]))
-    if reason is None:
-        assert len(result.records) == 3
-        assert result.torn_tail[:2] == (offsets[3], 4)
-        assert result.torn_tail.reason.startswith("incomplete record")
-    else:
-        assert len(result.records) == 2
-        assert result.torn_tail[:2] == (offsets[2], offsets[3] - offsets[2])
-        assert result.torn_tail.reason.startswith(reason)
-
-
-def test_record_content_checks_in_a_scan(tmp_path):
-    unfinished = token_bytes(tmp_path, finish=False)
-    start, end = record_offsets()[2], record_offsets()[3]
-    cases = {
-        # Key "four" -> bytes that are not UTF-8.
-        "invalid key": unfinished[:start + 16] + b"\xff\xfe\xfd\xfc" + unfinished[start + 20:],
-        # A token equal to K * m = 40.
-        "token out of range": with_token_header(unfinished, start + 20, 40, reseal=False),
-    }
-    for reason, data in cases.items():
-        result = read_token_bytes(tmp_path, reseal_record(data, start, end))
-        assert len(result.records) == 2
-        assert result.torn_tail.reason.startswith(reason), reason
-    assert "position 0 holds 40" in read_token_bytes(
-        tmp_path, reseal_record(cases["token out of range"], start, end)).torn_tail.reason
-
-
-def test_nonzero_key_padding(tmp_path):
-    unfinished = token_bytes(tmp_path, finish=False)
-    start, end = record_offsets()[0], record_offsets()[1]
-    data = unfinished[:start + 16 + 5] + b"\x01" + unfinished[start + 22:]
-    result = read_token_bytes(tmp_path, reseal_record(data, start, end))
-    assert result.records == [] and result.torn_tail.reason.startswith("invalid record header")
-
-
-def test_record_errors_with_a_valid_index_name_the_record(tmp_path):
-    finished = token_bytes(tmp_path)
-    start, end = record_offsets()[1], record_offsets()[2]
-    out_of_range = reseal_record(with_token_header(finished, start + 16, 40, reseal=False), start, end)
-    error = token_error(tmp_path, out_of_range)
-    assert error.kind == "corrupt record 1" and "token out of range" in str(error)
-    bad_tag = finished[:start] + b"SHTX" + finished[start + 4:]
-    assert token_error(tmp_path, bad_tag).kind == "corrupt record 1"
-
-
-def index_with_offsets(finished: bytes, offsets: list[int]) -> bytes:
-    index_offset = record_offsets()[-1]
-    edited = bytearray(finished)
-    for k, offset in enumerate(offsets):
-        struct.pack_into("<Q", edited, index_offset + 8 + 8 * k, offset)
-    return reseal_index(bytes(edited))
-
-
-def test_index_offsets_that_miss_the_records_are_corrupt_records(tmp_path):
-    finished = token_bytes(tmp_path)
-    offsets = record_offsets()
-    # Strictly increasing, below index_offset, first 64: valid, but record 0 then
-    # does not fill its slot.
-    data = index_with_offsets(finished, [64, offsets[1] + 4, offsets[2]])
-    assert token_error(tmp_path, data).kind == "corrupt record 0"
-
-
-@pytest.mark.parametrize("edit", [
-    lambda d, i: d[:-8] + b"\0\0\0\0" + d[-4:],                         # index CRC
-    lambda d, i: d[:-4] + b"SHTX",                                      # end tag
-    lambda d, i: d[:i] + b"SHTJ" + d[i + 4:],                           # start tag
-    lambda d, i: reseal_index(d[:i + 4] + b"\1\0\0\0" + d[i + 8:]),     # non-zero word
-    lambda d, i: index_with_offsets(d, [68, 120, 156]),                 # first offset not 64
-    lambda d, i: index_with_offsets(d, [64, 64, 156]),                  # not increasing
-    lambda d, i: index_with_offsets(d, [64, 120, i]),                   # not below index_offset
-    lambda d, i: reseal_index(with_token_header(d, len(d) - 24, 2, reseal=False)),  # count
-    lambda d, i: reseal_index(with_token_header(d, len(d) - 16, i + 8, reseal=False)),  # offset
-])
-def test_invalid_index_falls_back_to_a_scan(tmp_path, edit):
-    finished = token_bytes(tmp_path)
-    index_offset = record_offsets()[-1]
-    result = read_token_bytes(tmp_path, edit(finished, index_offset))
-    assert result.used_index is False
-    assert [key for key, _ in result.records] == ["a.png", "", "four"]
-    assert result.torn_tail.offset == index_offset
-    assert result.torn_tail.length == len(finished) - index_offset
-
-
-def test_writer_rejects_invalid_records(tmp_path):
-    path = tmp_path / "bad.sht"
-    for records in ([("k", np.array([[40]]))], [("k", np.array([[-1]]))], [("k", np.array([1, 2]))],
-                    [("k", np.zeros((1, 65536), np.uint32))], [("k" * 65536, np.array([[1]]))]):
-        with pytest.raises((ValueError, TypeError)):
-            sf.write_tokens(path, HEADER, records)
-    with pytest.raises(ValueError):
-        sf.write_tokens(path, TokenHeader(bytes(32), 2**16, 2**15, 1, 1), [])
-    assert not path.exists()

@@ -279,7 +279,7 @@ def test_stream_resumes_at_its_position(images):
 
 @pytest.mark.skipif(not BINARY.exists(), reason="the Swift CLI is not built (swift build -c release)")
 def test_export_converts_and_encodes_to_the_references_tokens(semantic_run, images, tmp_path):
-    from semhitok_formats import read_tokens
+    from semhitok_formats import TokenFile
     from semhitok_reference import load_image, load_model
 
     export = tmp_path / "export"
@@ -291,7 +291,7 @@ def test_export_converts_and_encodes_to_the_references_tokens(semantic_run, imag
     pictures = sorted(str(p) for p in images.rglob("*.png"))[:3]
     subprocess.run([str(BINARY), "encode", *pictures, "-o", str(tmp_path / "t.sht"), "--model", str(model)],
                    check=True, capture_output=True)
-    records = read_tokens(tmp_path / "t.sht").records
+    records = list(TokenFile(tmp_path / "t.sht"))
     # The trained model itself (rebuilt from its checkpoint) and the converted container.
     checkpoint = torch.load(tmp_path / "run" / "final.pt", weights_only=False)
     trained = trainer.build_model(checkpoint["teacher"])
