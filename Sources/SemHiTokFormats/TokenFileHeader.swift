@@ -100,3 +100,11 @@ public struct TokenFileHeader: Equatable, Sendable {
         }
     }
 }
+
+extension TokenFileHeader: CustomStringConvertible {
+    /// `model <fingerprint>, K <K>, m <m>, grid <height> x <width>`: every field two token
+    /// files must share to be appended to or merged with each other.
+    public var description: String {
+        "model \(fingerprintHex), K \(semanticCodebookSize), m \(pixelCodebookSize), grid \(gridHeight) x \(gridWidth)"
+    }
+}

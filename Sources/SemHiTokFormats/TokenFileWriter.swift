@@ -217,10 +217,7 @@ public final class TokenFileWriter {
         let existing = try TokenFile(contentsOf: path)
         guard existing.header == header else {
             throw TokenFileError(path: path, kind: .headerMismatch(
-                "the file's header (model \(existing.header.fingerprintHex), K \(existing.header.semanticCodebookSize), "
-                    + "m \(existing.header.pixelCodebookSize), grid \(existing.header.gridHeight) x \(existing.header.gridWidth)) "
-                    + "differs from the writer's (model \(header.fingerprintHex), K \(header.semanticCodebookSize), "
-                    + "m \(header.pixelCodebookSize), grid \(header.gridHeight) x \(header.gridWidth))"))
+                "the file's header (\(existing.header)) differs from the writer's (\(header))"))
         }
         if let tail = existing.tornTail, !discardingTornTail {
             throw TokenFileError(path: path, kind: .tornTail(tail))

@@ -126,7 +126,7 @@ struct CommandHelpTests {
             "eval": "semhitok eval IMAGE... [--json] [--model FILE] [--batch N]",
             "show": "semhitok show IMAGE... -o SHEET.png [--model FILE] [--batch N]",
             "convert": "semhitok convert --siglip DIR [--head FILE] [--siglip-layers N] [--dtype f32|f16|bf16] [--name NAME] -o OUT.shw",
-            "inspect": "semhitok inspect FILE [--no-verify] [--records]",
+            "inspect": "semhitok inspect FILE... [--no-verify] [--records]",
             "conformance": "semhitok conformance DIR [--verbose]",
         ])
         for spec in SemHiTokCommandLine.commands {

@@ -42,7 +42,7 @@ struct CommandLineTests {
         let result = run("inspect", "--frobnicate", "file.shw")
         #expect(result.status == 2)
         #expect(result.errors == ["semhitok inspect: unknown option --frobnicate",
-                                  "usage: semhitok inspect FILE [--no-verify] [--records]"])
+                                  "usage: semhitok inspect FILE... [--no-verify] [--records]"])
     }
 
     @Test func wrongArgumentCountIsAUsageError() {
