@@ -30,6 +30,15 @@ extension OptionValue where Value == String {
     }
 }
 
+extension OptionValue where Value: CaseIterable & RawRepresentable<String> {
+    /// One of the enumeration's cases, given by its raw value, which the usage and the help
+    /// show in the order of the cases.
+    static var choice: OptionValue<Value> {
+        let text = OptionValue<String>.choice(Value.allCases.map(\.rawValue))
+        return OptionValue(name: text.name, allowed: nil) { Value(rawValue: try text.read($0, $1))! }
+    }
+}
+
 extension OptionValue where Value == Int {
     /// A decimal integer within `range`.
     static func integer(_ name: String = "N", in range: ClosedRange<Int>) -> OptionValue<Int> {

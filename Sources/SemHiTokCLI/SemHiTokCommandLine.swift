@@ -5,7 +5,7 @@ import SemHiTok
 public enum SemHiTokCommandLine {
     /// Every command, in the order `semhitok --help` lists them.
     static let commands: [CommandSpec] = [
-        EncodeCommand.spec, DecodeCommand.spec, FeaturesCommand.spec, EvalCommand.spec, ShowCommand.spec, ImageCommand.spec,
+        EncodeCommand.spec, DecodeCommand.spec, CatCommand.spec, FeaturesCommand.spec, EvalCommand.spec, ShowCommand.spec, ImageCommand.spec,
         InitCommand.spec, ConvertCommand.spec, InspectCommand.spec, ConformanceCommand.spec,
     ]
 

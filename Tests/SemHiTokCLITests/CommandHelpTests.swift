@@ -10,6 +10,7 @@ struct CommandHelpTests {
     static let synopses: [String: [String]] = [
         "encode": ["-o OUT", "--model FILE", "--size N", "--batch N", "--overwrite", "--strict", "--shard I/N", "--shard-count N", "--quiet", "--verbose"],
         "decode": ["-o DIR", "--model FILE", "--batch N"],
+        "cat": ["-o OUT", "--duplicates error|first|all"],
         "features": ["--stage siglip|semantic", "-o OUT.npy", "--model FILE", "--batch N"],
         "image": ["-o OUT", "--size N"],
         "init": ["--config NAME", "--seed N", "-o FILE"],
@@ -120,6 +121,7 @@ struct CommandHelpTests {
         #expect(usages == [
             "encode": "semhitok encode INPUT... -o OUT [--model FILE] [--size N] [--batch N] [--overwrite] [--strict] [--shard I/N] [--shard-count N] [--quiet] [--verbose]",
             "decode": "semhitok decode TOKENS -o DIR [--model FILE] [--batch N]",
+            "cat": "semhitok cat FILE... -o OUT [--duplicates error|first|all]",
             "features": "semhitok features IMAGE... --stage siglip|semantic -o OUT.npy [--model FILE] [--batch N]",
             "image": "semhitok image IN -o OUT [--size N]",
             "init": "semhitok init --config NAME --seed N -o FILE",
