@@ -7,7 +7,6 @@ final class BoundedQueue<Element>: @unchecked Sendable {
     private let capacity: Int
     private let condition = NSCondition()
     private var items: [Element] = []
-    private var head = 0
     private var isClosed = false
     private var isCancelled = false
 
@@ -20,7 +19,7 @@ final class BoundedQueue<Element>: @unchecked Sendable {
     func push(_ item: Element) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        while items.count - head >= capacity && !isCancelled { condition.wait() }
+        while items.count >= capacity && !isCancelled { condition.wait() }
         guard !isCancelled else { return false }
         items.append(item)
         condition.broadcast()
@@ -39,14 +38,10 @@ final class BoundedQueue<Element>: @unchecked Sendable {
     func pop() -> Element? {
         condition.lock()
         defer { condition.unlock() }
-        while head == items.count && !isClosed { condition.wait() }
-        guard head < items.count else { return nil }
-        let item = items[head]
-        head += 1
-        if head == items.count {
-            items.removeAll(keepingCapacity: true)
-            head = 0
-        }
+        while items.isEmpty && !isClosed { condition.wait() }
+        guard !items.isEmpty else { return nil }
+        // At most `capacity` items, so moving the rest down costs less than the work on one.
+        let item = items.removeFirst()
         condition.broadcast()
         return item
     }
@@ -56,7 +51,6 @@ final class BoundedQueue<Element>: @unchecked Sendable {
         condition.lock()
         isCancelled = true
         items.removeAll()
-        head = 0
         condition.broadcast()
         condition.unlock()
     }

@@ -90,8 +90,11 @@ public final class SemHiTokModel: SiglipFeatureExtractor {
     /// a pipeline can do on another thread.
     public func prepare(_ image: RGBImage, resolution: Int? = nil) throws -> PreparedImage {
         let grid = try gridSide(resolution: resolution)
-        return PreparedImage(gridSide: grid, siglipInput: try siglip.inputs([image], resolution: resolution)[0],
-                             pixelEncoderInput: try preprocessor(size: configuration.pixelImageSize(gridSide: grid)).tensor(for: image))
+        let siglipInput = try siglip.inputs([image], resolution: resolution)[0]
+        let pixelSize = configuration.pixelImageSize(gridSide: grid)
+        // Both inputs are the same resize and normalisation, so equal sizes give one tensor.
+        let pixelEncoderInput = pixelSize == siglipInput.height ? siglipInput : try preprocessor(size: pixelSize).tensor(for: image)
+        return PreparedImage(gridSide: grid, siglipInput: siglipInput, pixelEncoderInput: pixelEncoderInput)
     }
 
     /// Encodes images prepared at one resolution, each bit for bit as `encode` gives it,

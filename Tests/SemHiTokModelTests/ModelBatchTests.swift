@@ -43,6 +43,19 @@ struct ModelBatchTests {
         }
     }
 
+    /// Images prepared ahead (as `encode`'s preparation thread does) encode to the bits of
+    /// `encode` on the images; prepared at two sizes, they are refused together.
+    @Test func preparedImagesEncodeAsTheImages() throws {
+        let model = try SemHiTokModel(contentsOf: Self.model + "/tiny.shw")
+        let images = try Self.images()
+        let prepared = try model.encode(prepared: images.map { try model.prepare($0) })
+        #expect(try prepared.map(Self.bits) == model.encode(images).map(Self.bits))
+        let side = model.resolutions.lowerBound
+        #expect(throws: ModelError.mixedPreparedGrids) {
+            try model.encode(prepared: [try model.prepare(images[0]), try model.prepare(images[1], resolution: side)])
+        }
+    }
+
     @Test func aBatchOfFourDecodesAsEachGridAlone() throws {
         let model = try SemHiTokModel(contentsOf: Self.model + "/tiny.shw")
         let tokens = try model.encode(try Self.images()).map(\.tokens)
