@@ -16,6 +16,17 @@
 //                          of 8 weights, 6 broadcasts, 12 fused multiply-adds; 256 values
 //                          of k.
 //
+//
+// On a CPU with AVX-512 the same mixes with 16-lane (zmm) registers, which is what a
+// `-target-cpu native` build's kernels use there:
+//
+//   fma_registers_512          10 independent fused multiply-adds of 16 lanes.
+//   multiply_add_registers_512 8 independent multiply-then-add pairs of 16 lanes.
+//   multiply_add_4x64_l1_512   the default arithmetic's kernel as an AVX-512 build compiles
+//                              it, 4 rows x 64 outputs: per k four loads of 16 weights,
+//                              four broadcasts, 16 multiplies and 16 adds into 16
+//                              accumulators; 96 values of k over panels in L1.
+//
 // Prints `name<TAB>GFLOP/s` per line, the best of 5 runs of about 0.2 s each.
 // Build: clang -O2 kernel_ceiling.c -o kernel_ceiling (x86-64 only).
 #include <stdio.h>
@@ -104,6 +115,60 @@ static void fma_6x16_l1(long blocks) {
     }
 }
 
+static void fma_registers_512(long steps) {
+    __asm__ volatile(
+        "1:\n"
+        "vfmadd231ps %%zmm14, %%zmm15, %%zmm0\n vfmadd231ps %%zmm14, %%zmm15, %%zmm1\n"
+        "vfmadd231ps %%zmm14, %%zmm15, %%zmm2\n vfmadd231ps %%zmm14, %%zmm15, %%zmm3\n"
+        "vfmadd231ps %%zmm14, %%zmm15, %%zmm4\n vfmadd231ps %%zmm14, %%zmm15, %%zmm5\n"
+        "vfmadd231ps %%zmm14, %%zmm15, %%zmm6\n vfmadd231ps %%zmm14, %%zmm15, %%zmm7\n"
+        "vfmadd231ps %%zmm14, %%zmm15, %%zmm8\n vfmadd231ps %%zmm14, %%zmm15, %%zmm9\n"
+        "dec %0\n jnz 1b\n"
+        : "+r"(steps) : : "cc", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9");
+}
+
+static void multiply_add_registers_512(long steps) {
+    __asm__ volatile(
+        "1:\n"
+        "vmulps %%zmm12, %%zmm13, %%zmm8\n vmulps %%zmm12, %%zmm14, %%zmm9\n"
+        "vmulps %%zmm12, %%zmm15, %%zmm10\n vmulps %%zmm13, %%zmm14, %%zmm11\n"
+        "vaddps %%zmm8, %%zmm0, %%zmm0\n vaddps %%zmm9, %%zmm1, %%zmm1\n"
+        "vaddps %%zmm10, %%zmm2, %%zmm2\n vaddps %%zmm11, %%zmm3, %%zmm3\n"
+        "vmulps %%zmm12, %%zmm13, %%zmm8\n vmulps %%zmm12, %%zmm14, %%zmm9\n"
+        "vmulps %%zmm12, %%zmm15, %%zmm10\n vmulps %%zmm13, %%zmm14, %%zmm11\n"
+        "vaddps %%zmm8, %%zmm4, %%zmm4\n vaddps %%zmm9, %%zmm5, %%zmm5\n"
+        "vaddps %%zmm10, %%zmm6, %%zmm6\n vaddps %%zmm11, %%zmm7, %%zmm7\n"
+        "dec %0\n jnz 1b\n"
+        : "+r"(steps) : : "cc", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9",
+          "xmm10", "xmm11");
+}
+
+// One row of the 4 x 64 kernel at one k: a broadcast, then four multiplies and four adds.
+#define ROW(offset, a, b, c, d) \
+    "vbroadcastss " #offset "(%1), %%zmm20\n" \
+    "vmulps %%zmm16, %%zmm20, %%zmm21\n vmulps %%zmm17, %%zmm20, %%zmm22\n" \
+    "vmulps %%zmm18, %%zmm20, %%zmm23\n vmulps %%zmm19, %%zmm20, %%zmm24\n" \
+    "vaddps %%zmm21, %%zmm" #a ", %%zmm" #a "\n vaddps %%zmm22, %%zmm" #b ", %%zmm" #b "\n" \
+    "vaddps %%zmm23, %%zmm" #c ", %%zmm" #c "\n vaddps %%zmm24, %%zmm" #d ", %%zmm" #d "\n"
+
+// One call: the 96 values of k of one register block; the 4 rows lie 96 floats apart, the
+// 4 panels 96 x 64 bytes apart.
+static void multiply_add_4x64_l1_512(long blocks) {
+    for (long block = 0; block < blocks; block++) {
+        long k = 96;
+        const float *x = inputs, *panel = weights;
+        __asm__ volatile(
+            "1:\n"
+            "vmovaps 0(%2), %%zmm16\n vmovaps 6144(%2), %%zmm17\n"
+            "vmovaps 12288(%2), %%zmm18\n vmovaps 18432(%2), %%zmm19\n"
+            ROW(0, 0, 1, 2, 3) ROW(384, 4, 5, 6, 7) ROW(768, 8, 9, 10, 11) ROW(1152, 12, 13, 14, 15)
+            "add $4, %1\n add $64, %2\n dec %0\n jnz 1b\n"
+            : "+r"(k), "+r"(x), "+r"(panel) : : "cc", "memory", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5",
+              "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15", "xmm16",
+              "xmm17", "xmm18", "xmm19", "xmm20", "xmm21", "xmm22", "xmm23", "xmm24");
+    }
+}
+
 // The best GFLOP/s of 5 runs of `work(count)`, each doing `flops` per unit of `count`.
 static double best(void (*work)(long), long count, double flops) {
     double fastest = 1e30;
@@ -122,6 +187,12 @@ int main(void) {
     printf("multiply_add_registers\t%.1f\n", best(multiply_add_registers, 30000000, 8 * 16.0));
     printf("multiply_add_1x64_l1\t%.1f\n", best(multiply_add_1x64_l1, 300000, 96 * 8 * 16.0));
     printf("fma_6x16_l1\t%.1f\n", best(fma_6x16_l1, 150000, 256 * 12 * 16.0));
+    if (__builtin_cpu_supports("avx512f")) {
+        // 2 flops x 16 lanes per instruction pair or fused instruction.
+        printf("fma_registers_512\t%.1f\n", best(fma_registers_512, 25000000, 10 * 32.0));
+        printf("multiply_add_registers_512\t%.1f\n", best(multiply_add_registers_512, 30000000, 8 * 32.0));
+        printf("multiply_add_4x64_l1_512\t%.1f\n", best(multiply_add_4x64_l1_512, 300000, 96 * 16 * 32.0));
+    }
     return 0;
 }
 

@@ -1,6 +1,6 @@
 """Trains the `demo` model, the package's embedded default (Spec/architecture.md section 6).
 
-    swift build -c release
+    swift build -c release --toolset native.json
     python3 tools/make_demo_model.py --work runs/demo --threads 2
     cp runs/demo/demo.shw Sources/SemHiTok/DefaultModel/demo.shw
 

@@ -277,7 +277,7 @@ def test_stream_resumes_at_its_position(images):
 # Export and the Swift converter
 
 
-@pytest.mark.skipif(not BINARY.exists(), reason="the Swift CLI is not built (swift build -c release)")
+@pytest.mark.skipif(not BINARY.exists(), reason="the Swift CLI is not built (swift build -c release --toolset native.json)")
 def test_export_converts_and_encodes_to_the_references_tokens(semantic_run, images, tmp_path):
     from semhitok_formats import TokenFile
     from semhitok_reference import load_image, load_model

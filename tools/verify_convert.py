@@ -341,7 +341,7 @@ def main() -> None:
                                                   "done (default: a temporary folder)")
     args = parser.parse_args()
     if not os.access(args.semhitok, os.X_OK):
-        raise SystemExit(f"{args.semhitok} is not an executable; build it with swift build -c release")
+        raise SystemExit(f"{args.semhitok} is not an executable; build it with swift build -c release --toolset native.json")
 
     import torch
     import transformers

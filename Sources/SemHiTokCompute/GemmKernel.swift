@@ -17,8 +17,12 @@ import CVectorRegisters
 /// and 16 of ARM64's 32; in a default x86-64 build (SSE2: 16 registers of 16 bytes) they
 /// would be all 16 and the loop would spill, so there the block is 1 row by 32 outputs
 /// (8 registers; `CVectorRegisters` tells which at compile time). 64 outputs are also a
-/// ViT head's size and divide every ViT width but 4304. The shapes measured against each
-/// other are in Benchmarks/README.md ("Register blocks").
+/// ViT head's size and divide every ViT width but 4304. With AVX-512's 32 registers of 64
+/// bytes, one row's four accumulators are too few: each add waits four cycles for its
+/// accumulator's previous add, so four chains keep only half of the two vector pipes busy.
+/// There the block is 4 rows by 64 outputs, 16 accumulators beside the 4 weight vectors
+/// they share. The shapes measured against each other are in Benchmarks/README.md
+/// ("Register blocks", "GEMM on AVX-512").
 ///
 /// Opt-in: built with `-Xswiftc -DSEMHITOK_FUSED_MULTIPLY_ADD` (and a `-target-cpu` with
 /// FMA; without one each fused operation is a slow library call), each step is one fused
@@ -42,11 +46,15 @@ enum GemmKernel {
     static let blockRows = 6
     static let blockPanels = 1
     #else
-    static let blockRows = 1
-    /// Four panels where their four 16-lane accumulators (4 x 64 bytes) leave two vector
+    /// Vector registers one 16-lane vector takes: 1 with AVX-512, 2 with AVX, 4 with SSE2 or NEON.
+    private static let registersPerVector = 64 / Int(SEMHITOK_VECTOR_REGISTER_BYTES)
+    /// Four rows where their 16 accumulators, the four weight vectors they share and a
+    /// broadcast and a product fit the registers (AVX-512's 32); else one row, whose weight
+    /// loads fold into the multiplies.
+    static let blockRows = (16 + 4) * registersPerVector + 2 <= Int(SEMHITOK_VECTOR_REGISTER_COUNT) ? 4 : 1
+    /// Four panels where their 16-lane accumulators (4 x 64 bytes) leave two vector
     /// registers free (for the broadcast and a product), else two.
-    static let blockPanels =
-        4 * 64 / Int(SEMHITOK_VECTOR_REGISTER_BYTES) + 2 <= Int(SEMHITOK_VECTOR_REGISTER_COUNT) ? 4 : 2
+    static let blockPanels = 4 * registersPerVector + 2 <= Int(SEMHITOK_VECTOR_REGISTER_COUNT) ? 4 : 2
     #endif
     /// Outputs of one register block.
     static let blockLanes = blockPanels * PanelMatrix.laneCount
@@ -90,7 +98,10 @@ enum GemmKernel {
         store(s0, c); store(s1, c + cStride); store(s2, c + 2 * cStride)
         store(s3, c + 3 * cStride); store(s4, c + 4 * cStride); store(s5, c + 5 * cStride)
         #else
-        if blockPanels == 4 {
+        if blockRows == 4 {
+            accumulateFourRows(depth: depth, a: a, aStride: aStride, panel: panel, panelStride: panelStride, c: c,
+                               cStride: cStride, resume: resume, bias: bias)
+        } else if blockPanels == 4 {
             var (s0, s1, s2, s3) = (Lanes(), Lanes(), Lanes(), Lanes())
             if resume { (s0, s1, s2, s3) = (load(c), load(c + 16), load(c + 32), load(c + 48)) }
             let (p0, p1, p2, p3) = (panel, panel + panelStride, panel + 2 * panelStride, panel + 3 * panelStride)
@@ -116,6 +127,50 @@ enum GemmKernel {
             store(s0, c); store(s1, c + 16)
         }
         #endif
+    }
+
+    /// The block of 4 rows by 4 panels: 16 accumulators, so that the adds' latency never
+    /// stalls the two vector pipes (each add waits for its accumulator's previous one), and
+    /// each weight vector loaded once per `k` serves four rows.
+    @inline(__always)
+    private static func accumulateFourRows(depth: Int, a: UnsafePointer<Float>, aStride: Int, panel: UnsafePointer<Lanes>,
+                                           panelStride: Int, c: UnsafeMutablePointer<Float>, cStride: Int, resume: Bool,
+                                           bias: UnsafePointer<Lanes>?) {
+        let (c0, c1, c2, c3) = (c, c + cStride, c + 2 * cStride, c + 3 * cStride)
+        var (s00, s01, s02, s03) = (Lanes(), Lanes(), Lanes(), Lanes())
+        var (s10, s11, s12, s13) = (Lanes(), Lanes(), Lanes(), Lanes())
+        var (s20, s21, s22, s23) = (Lanes(), Lanes(), Lanes(), Lanes())
+        var (s30, s31, s32, s33) = (Lanes(), Lanes(), Lanes(), Lanes())
+        if resume {
+            (s00, s01, s02, s03) = (load(c0), load(c0 + 16), load(c0 + 32), load(c0 + 48))
+            (s10, s11, s12, s13) = (load(c1), load(c1 + 16), load(c1 + 32), load(c1 + 48))
+            (s20, s21, s22, s23) = (load(c2), load(c2 + 16), load(c2 + 32), load(c2 + 48))
+            (s30, s31, s32, s33) = (load(c3), load(c3 + 16), load(c3 + 32), load(c3 + 48))
+        }
+        let (a0, a1, a2, a3) = (a, a + aStride, a + 2 * aStride, a + 3 * aStride)
+        let (p0, p1, p2, p3) = (panel, panel + panelStride, panel + 2 * panelStride, panel + 3 * panelStride)
+        for k in 0..<depth {
+            let (w0, w1, w2, w3) = (p0[k], p1[k], p2[k], p3[k])
+            let x0 = Lanes(repeating: a0[k])
+            s00 = s00 + x0 * w0; s01 = s01 + x0 * w1; s02 = s02 + x0 * w2; s03 = s03 + x0 * w3
+            let x1 = Lanes(repeating: a1[k])
+            s10 = s10 + x1 * w0; s11 = s11 + x1 * w1; s12 = s12 + x1 * w2; s13 = s13 + x1 * w3
+            let x2 = Lanes(repeating: a2[k])
+            s20 = s20 + x2 * w0; s21 = s21 + x2 * w1; s22 = s22 + x2 * w2; s23 = s23 + x2 * w3
+            let x3 = Lanes(repeating: a3[k])
+            s30 = s30 + x3 * w0; s31 = s31 + x3 * w1; s32 = s32 + x3 * w2; s33 = s33 + x3 * w3
+        }
+        if let bias {
+            let (b0, b1, b2, b3) = (bias[0], bias[1], bias[2], bias[3])
+            (s00, s01, s02, s03) = (s00 + b0, s01 + b1, s02 + b2, s03 + b3)
+            (s10, s11, s12, s13) = (s10 + b0, s11 + b1, s12 + b2, s13 + b3)
+            (s20, s21, s22, s23) = (s20 + b0, s21 + b1, s22 + b2, s23 + b3)
+            (s30, s31, s32, s33) = (s30 + b0, s31 + b1, s32 + b2, s33 + b3)
+        }
+        store(s00, c0); store(s01, c0 + 16); store(s02, c0 + 32); store(s03, c0 + 48)
+        store(s10, c1); store(s11, c1 + 16); store(s12, c1 + 32); store(s13, c1 + 48)
+        store(s20, c2); store(s21, c2 + 16); store(s22, c2 + 32); store(s23, c2 + 48)
+        store(s30, c3); store(s31, c3 + 16); store(s32, c3 + 32); store(s33, c3 + 48)
     }
 
     @inline(__always)
