@@ -43,32 +43,39 @@ static double seconds(void) {
 static float weights[4 * 256 * 16] __attribute__((aligned(64)));
 static float inputs[6 * 256] __attribute__((aligned(64)));
 
+// Independent fused multiply-adds, and multiply-then-add pairs, on registers `r` (ymm: 8
+// lanes, zmm: 16), no memory.
+#define FMA_REGISTERS(r) \
+    "1:\n" \
+    "vfmadd231ps %%" #r "14, %%" #r "15, %%" #r "0\n vfmadd231ps %%" #r "14, %%" #r "15, %%" #r "1\n" \
+    "vfmadd231ps %%" #r "14, %%" #r "15, %%" #r "2\n vfmadd231ps %%" #r "14, %%" #r "15, %%" #r "3\n" \
+    "vfmadd231ps %%" #r "14, %%" #r "15, %%" #r "4\n vfmadd231ps %%" #r "14, %%" #r "15, %%" #r "5\n" \
+    "vfmadd231ps %%" #r "14, %%" #r "15, %%" #r "6\n vfmadd231ps %%" #r "14, %%" #r "15, %%" #r "7\n" \
+    "vfmadd231ps %%" #r "14, %%" #r "15, %%" #r "8\n vfmadd231ps %%" #r "14, %%" #r "15, %%" #r "9\n" \
+    "dec %0\n jnz 1b\n"
+#define MULTIPLY_ADD_HALF(r, a, b, c, d) \
+    "vmulps %%" #r "12, %%" #r "13, %%" #r "8\n vmulps %%" #r "12, %%" #r "14, %%" #r "9\n" \
+    "vmulps %%" #r "12, %%" #r "15, %%" #r "10\n vmulps %%" #r "13, %%" #r "14, %%" #r "11\n" \
+    "vaddps %%" #r "8, %%" #r #a ", %%" #r #a "\n vaddps %%" #r "9, %%" #r #b ", %%" #r #b "\n" \
+    "vaddps %%" #r "10, %%" #r #c ", %%" #r #c "\n vaddps %%" #r "11, %%" #r #d ", %%" #r #d "\n"
+#define MULTIPLY_ADD_REGISTERS(r) \
+    "1:\n" MULTIPLY_ADD_HALF(r, 0, 1, 2, 3) MULTIPLY_ADD_HALF(r, 4, 5, 6, 7) "dec %0\n jnz 1b\n"
+#define REGISTERS_0_TO_9 "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9"
+
 static void fma_registers(long steps) {
-    __asm__ volatile(
-        "1:\n"
-        "vfmadd231ps %%ymm14, %%ymm15, %%ymm0\n vfmadd231ps %%ymm14, %%ymm15, %%ymm1\n"
-        "vfmadd231ps %%ymm14, %%ymm15, %%ymm2\n vfmadd231ps %%ymm14, %%ymm15, %%ymm3\n"
-        "vfmadd231ps %%ymm14, %%ymm15, %%ymm4\n vfmadd231ps %%ymm14, %%ymm15, %%ymm5\n"
-        "vfmadd231ps %%ymm14, %%ymm15, %%ymm6\n vfmadd231ps %%ymm14, %%ymm15, %%ymm7\n"
-        "vfmadd231ps %%ymm14, %%ymm15, %%ymm8\n vfmadd231ps %%ymm14, %%ymm15, %%ymm9\n"
-        "dec %0\n jnz 1b\n"
-        : "+r"(steps) : : "cc", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9");
+    __asm__ volatile(FMA_REGISTERS(ymm) : "+r"(steps) : : "cc", REGISTERS_0_TO_9);
 }
 
 static void multiply_add_registers(long steps) {
-    __asm__ volatile(
-        "1:\n"
-        "vmulps %%ymm12, %%ymm13, %%ymm8\n vmulps %%ymm12, %%ymm14, %%ymm9\n"
-        "vmulps %%ymm12, %%ymm15, %%ymm10\n vmulps %%ymm13, %%ymm14, %%ymm11\n"
-        "vaddps %%ymm8, %%ymm0, %%ymm0\n vaddps %%ymm9, %%ymm1, %%ymm1\n"
-        "vaddps %%ymm10, %%ymm2, %%ymm2\n vaddps %%ymm11, %%ymm3, %%ymm3\n"
-        "vmulps %%ymm12, %%ymm13, %%ymm8\n vmulps %%ymm12, %%ymm14, %%ymm9\n"
-        "vmulps %%ymm12, %%ymm15, %%ymm10\n vmulps %%ymm13, %%ymm14, %%ymm11\n"
-        "vaddps %%ymm8, %%ymm4, %%ymm4\n vaddps %%ymm9, %%ymm5, %%ymm5\n"
-        "vaddps %%ymm10, %%ymm6, %%ymm6\n vaddps %%ymm11, %%ymm7, %%ymm7\n"
-        "dec %0\n jnz 1b\n"
-        : "+r"(steps) : : "cc", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9",
-          "xmm10", "xmm11");
+    __asm__ volatile(MULTIPLY_ADD_REGISTERS(ymm) : "+r"(steps) : : "cc", REGISTERS_0_TO_9, "xmm10", "xmm11");
+}
+
+static void fma_registers_512(long steps) {
+    __asm__ volatile(FMA_REGISTERS(zmm) : "+r"(steps) : : "cc", REGISTERS_0_TO_9);
+}
+
+static void multiply_add_registers_512(long steps) {
+    __asm__ volatile(MULTIPLY_ADD_REGISTERS(zmm) : "+r"(steps) : : "cc", REGISTERS_0_TO_9, "xmm10", "xmm11");
 }
 
 // One call: the 96 values of k of one register block; the 4 panels lie 96 x 64 bytes apart.
@@ -113,34 +120,6 @@ static void fma_6x16_l1(long blocks) {
             : "+r"(k), "+r"(x), "+r"(panel) : : "cc", "memory", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5",
               "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15");
     }
-}
-
-static void fma_registers_512(long steps) {
-    __asm__ volatile(
-        "1:\n"
-        "vfmadd231ps %%zmm14, %%zmm15, %%zmm0\n vfmadd231ps %%zmm14, %%zmm15, %%zmm1\n"
-        "vfmadd231ps %%zmm14, %%zmm15, %%zmm2\n vfmadd231ps %%zmm14, %%zmm15, %%zmm3\n"
-        "vfmadd231ps %%zmm14, %%zmm15, %%zmm4\n vfmadd231ps %%zmm14, %%zmm15, %%zmm5\n"
-        "vfmadd231ps %%zmm14, %%zmm15, %%zmm6\n vfmadd231ps %%zmm14, %%zmm15, %%zmm7\n"
-        "vfmadd231ps %%zmm14, %%zmm15, %%zmm8\n vfmadd231ps %%zmm14, %%zmm15, %%zmm9\n"
-        "dec %0\n jnz 1b\n"
-        : "+r"(steps) : : "cc", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9");
-}
-
-static void multiply_add_registers_512(long steps) {
-    __asm__ volatile(
-        "1:\n"
-        "vmulps %%zmm12, %%zmm13, %%zmm8\n vmulps %%zmm12, %%zmm14, %%zmm9\n"
-        "vmulps %%zmm12, %%zmm15, %%zmm10\n vmulps %%zmm13, %%zmm14, %%zmm11\n"
-        "vaddps %%zmm8, %%zmm0, %%zmm0\n vaddps %%zmm9, %%zmm1, %%zmm1\n"
-        "vaddps %%zmm10, %%zmm2, %%zmm2\n vaddps %%zmm11, %%zmm3, %%zmm3\n"
-        "vmulps %%zmm12, %%zmm13, %%zmm8\n vmulps %%zmm12, %%zmm14, %%zmm9\n"
-        "vmulps %%zmm12, %%zmm15, %%zmm10\n vmulps %%zmm13, %%zmm14, %%zmm11\n"
-        "vaddps %%zmm8, %%zmm4, %%zmm4\n vaddps %%zmm9, %%zmm5, %%zmm5\n"
-        "vaddps %%zmm10, %%zmm6, %%zmm6\n vaddps %%zmm11, %%zmm7, %%zmm7\n"
-        "dec %0\n jnz 1b\n"
-        : "+r"(steps) : : "cc", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9",
-          "xmm10", "xmm11");
 }
 
 // One row of the 4 x 64 kernel at one k: a broadcast, then four multiplies and four adds.
