@@ -64,7 +64,7 @@ def test_installs_into_a_virtual_environment(wheel, tmp_path):
     # The system site packages provide NumPy, so nothing is downloaded.
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(environment)], check=True)
     python = environment / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
-    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", str(wheel)],
+    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", "--ignore-installed", str(wheel)],
                    check=True, capture_output=True)
     script = ("import semhitok_tokens as s, sys; f = s.TokenFile(sys.argv[1]); "
               "print(s.__file__, len(f), f[-1].key, f[0].tokens.sum())")
