@@ -163,21 +163,3 @@ enum EncodeCommand {
         }
     }
 }
-
-/// The keys of the records an earlier run wrote, each as often as it occurs: a run that
-/// continues skips as many records of each key, the first in the dataset's order, which are
-/// the ones the earlier run wrote (Spec/datasets.md section 7).
-struct KeyCounts {
-    private var counts: [String: Int] = [:]
-
-    init(_ keys: [String]) {
-        for key in keys { counts[key, default: 0] += 1 }
-    }
-
-    /// Whether `key` was there, taking one occurrence of it away.
-    mutating func remove(_ key: String) -> Bool {
-        guard let count = counts[key] else { return false }
-        counts[key] = count == 1 ? nil : count - 1
-        return true
-    }
-}
