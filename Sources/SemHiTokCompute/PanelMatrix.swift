@@ -22,6 +22,10 @@ package final class PanelMatrix: @unchecked Sendable {
     /// Packs `values`, `groupCount * rowsPerGroup` rows of `rowLength` floats, row-major,
     /// into a whole multiple of `panelMultiple` panels per group (the GEMM reads panels four
     /// at a time; zero panels make its last tile whole).
+    ///
+    /// Optimized for size because for AVX-512 targets LLVM otherwise turns the strided
+    /// stores into scatters, several times slower than plain stores.
+    @_optimize(size)
     package init(_ values: UnsafeBufferPointer<Float>, groupCount: Int, rowsPerGroup: Int, rowLength: Int, panelMultiple: Int = 1) {
         precondition(values.count == groupCount * rowsPerGroup * rowLength, "PanelMatrix: wrong number of values")
         self.groupCount = groupCount
@@ -30,17 +34,18 @@ package final class PanelMatrix: @unchecked Sendable {
         let panelsNeeded = (rowsPerGroup + Self.laneCount - 1) / Self.laneCount
         panelsPerGroup = (panelsNeeded + panelMultiple - 1) / panelMultiple * panelMultiple
         let vectorCount = groupCount * panelsPerGroup * rowLength
-        panels = UnsafeMutableRawPointer.allocate(byteCount: max(1, vectorCount) * MemoryLayout<Lanes>.stride, alignment: 64)
-            .bindMemory(to: Lanes.self, capacity: vectorCount)
-        panels.initialize(repeating: Lanes(), count: vectorCount)
+        let storage = UnsafeMutableRawPointer.allocate(byteCount: max(1, vectorCount) * MemoryLayout<Lanes>.stride, alignment: 64)
+        let floats = storage.bindMemory(to: Float.self, capacity: vectorCount * Self.laneCount)
+        floats.initialize(repeating: 0, count: vectorCount * Self.laneCount)
         for group in 0..<groupCount {
             for row in 0..<rowsPerGroup {
                 let (panel, lane) = row.quotientAndRemainder(dividingBy: Self.laneCount)
-                let destination = panels + (group * panelsPerGroup + panel) * rowLength
+                let destination = floats + ((group * panelsPerGroup + panel) * rowLength) * Self.laneCount + lane
                 let source = values.baseAddress! + (group * rowsPerGroup + row) * rowLength
-                for k in 0..<rowLength { destination[k][lane] = source[k] }
+                for k in 0..<rowLength { destination[k * Self.laneCount] = source[k] }
             }
         }
+        panels = storage.bindMemory(to: Lanes.self, capacity: vectorCount)
     }
 
     deinit {

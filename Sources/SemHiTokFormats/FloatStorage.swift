@@ -8,13 +8,22 @@ extension DType {
     /// The first `count` elements of `raw`, of this float type, as float32. `raw` need not
     /// be aligned.
     package func floats(from raw: UnsafeRawBufferPointer, count: Int) -> [Float] {
-        switch self {
-        case .f16:
-            (0..<count).map { HalfPrecision.float(fromF16: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * $0, as: UInt16.self))) }
-        case .bf16:
-            (0..<count).map { HalfPrecision.float(fromBF16: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * $0, as: UInt16.self))) }
-        default:
-            (0..<count).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self))) }
+        [Float](unsafeUninitializedCapacity: count) { values, initialized in
+            switch self {
+            case .f16:
+                for i in 0..<count {
+                    values[i] = HalfPrecision.float(fromF16: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
+                }
+            case .bf16:
+                for i in 0..<count {
+                    values[i] = HalfPrecision.float(fromBF16: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
+                }
+            default:
+                for i in 0..<count {
+                    values[i] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
+                }
+            }
+            initialized = count
         }
     }
 

@@ -103,6 +103,23 @@ public final class WeightFile: ConfigurationEntries, Sendable {
         return (values, info.shape)
     }
 
+    /// Calls `body` with the elements of a floating-point tensor as float32, row-major, and
+    /// its shape: for `f32` the mapped bytes themselves, without a copy (on a little-endian
+    /// host), otherwise a widened copy. The buffer is valid only inside `body`.
+    public func withFloats<Result>(_ name: String, _ body: (UnsafeBufferPointer<Float>, [Int]) throws -> Result) throws -> Result {
+        let info = try tensor(name)
+        guard DType.floatTypes.contains(info.dtype) else {
+            throw error(.unexpectedDType(tensor: name, expected: "f32, f16 or bf16", found: info.dtype))
+        }
+        let raw = bytes(of: info)
+        if info.dtype == .f32, UInt32(littleEndian: 1) == 1, let start = raw.baseAddress,
+           Int(bitPattern: start) % MemoryLayout<Float>.alignment == 0
+        {
+            return try body(UnsafeBufferPointer(start: start.bindMemory(to: Float.self, capacity: info.elementCount), count: info.elementCount), info.shape)
+        }
+        return try info.dtype.floats(from: raw, count: info.elementCount).withUnsafeBufferPointer { try body($0, info.shape) }
+    }
+
     /// The elements of an `i32` tensor, row-major. If `rank` is given, the tensor must have
     /// that many dimensions.
     public func int32s(_ name: String, rank: Int? = nil) throws -> (values: [Int32], shape: [Int]) {

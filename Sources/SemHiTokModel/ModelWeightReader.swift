@@ -36,9 +36,14 @@ struct ModelWeightReader {
     }
 
     /// A linear layer; a convolution kernel flattens to `[outputs, inputs * kernel * kernel]`.
+    /// The weight is packed straight from the mapped file, without an intermediate copy.
     func linear(_ tensors: LinearTensors) throws -> LinearWeights {
-        let weight = try matrix(tensors.weight)
-        return LinearWeights(weight: weight.values, bias: try matrix(tensors.bias).values, outputs: weight.rows, inputs: weight.columns)
+        let bias = try matrix(tensors.bias).values
+        let layer = try file.withFloats(tensors.weight.name) { weight, shape in
+            LinearWeights(weight: weight, bias: bias, outputs: shape[0], inputs: weight.count / max(shape[0], 1))
+        }
+        file.releasePages(of: try file.tensor(tensors.weight.name))
+        return layer
     }
 
     /// A layer norm with `epsilon`.

@@ -39,6 +39,30 @@ struct WeightFileTests {
         #expect(try file.floats("b").values == [1.0, 3.140625, -Float.infinity])
     }
 
+    /// `withFloats` hands over an `f32` tensor's mapped bytes in place and a widened copy of
+    /// the half-precision ones, with the values `floats` gives.
+    @Test func withFloatsReadsF32InPlaceAndWidensHalves() throws {
+        let folder = try TemporaryDirectory()
+        try FormatFixtures.exampleWeights().write(to: folder.file("example.shw"))
+        let file = try WeightFile(contentsOf: folder.file("example.shw"))
+        let mapped = file.bytes(of: try file.tensor("a.f32"))
+        try file.withFloats("a.f32") { values, shape in
+            #expect(Array(values) == [-1.0, -0.5, 0.0, 0.5, 1.0, 1.5])
+            #expect(shape == [2, 3])
+            #expect(UnsafeRawPointer(values.baseAddress) == mapped.baseAddress)
+        }
+        // The bit patterns FormatFixtures stores, widened by the definitions of the formats.
+        for (name, expected, expectedShape) in [("b.f16", [Float(1), -2, 0.5, 65504], [4]), ("c.bf16", [1, -1, 3.140625, 0], [2, 2])] {
+            try file.withFloats(name) { values, shape in
+                #expect(Array(values) == expected, "\(name)")
+                #expect(shape == expectedShape, "\(name)")
+            }
+        }
+        #expect(throws: file.error(.unexpectedDType(tensor: "d.i32", expected: "f32, f16 or bf16", found: .i32))) {
+            try file.withFloats("d.i32") { _, _ in }
+        }
+    }
+
     /// Releasing a tensor's pages (after a copy) keeps its bytes readable and unchanged:
     /// they are read from the file again.
     @Test func releasedPagesReadBackTheSameBytes() throws {
