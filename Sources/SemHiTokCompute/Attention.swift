@@ -112,7 +112,7 @@ public enum Attention {
             queryBlock = min(length, max(16, Self.scoreBudget / length))
             keyPanels = wholePanels(length)
             valuePanels = wholePanels(headSize)
-            keys = aligned(GemmBlocks.scratchFloats)
+            keys = aligned(max(GemmBlocks.scratchFloats(inputs: headSize), GemmBlocks.scratchFloats(inputs: length)))
             values = keys + keyPanels * 16 * headSize
             queries = values + valuePanels * 16 * length
             scores = queries + aligned(queryBlock * headSize)

@@ -61,7 +61,7 @@ public enum Gemm {
         let byRows = rows >= 2 * threads || rows >= tiles
         let parts = work < threadedWork ? 1 : min(threads, byRows ? rows : tiles)
         ThreadPool.shared.run(parts: parts) { part, scratch in
-            let memory = scratch.floats(GemmBlocks.scratchFloats)
+            let memory = scratch.floats(GemmBlocks.scratchFloats(inputs: problem.inputs))
             if byRows {
                 GemmBlocks.compute(problem, rows: (rows * part / parts)..<(rows * (part + 1) / parts), tiles: 0..<tiles,
                                    scratch: memory)

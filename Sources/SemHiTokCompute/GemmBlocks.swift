@@ -26,11 +26,12 @@ struct GemmProblem: @unchecked Sendable {
     var tileCount: Int { (outputs + GemmKernel.lanes - 1) / GemmKernel.lanes }
 }
 
-/// The cache blocking of `Gemm` (the GotoBLAS/BLIS loop nest around `GemmKernel`): for a
-/// block of rows and a block of tiles, every block of `k` in turn: the rows' inputs for it
-/// are packed once and every tile runs over them. The packed rows and the block's partial
-/// sums stay in L2 across the blocks of `k`, and a tile's weight panels for one block of
-/// `k` stay in L1 while every row passes over them. The weights were packed at load.
+/// The cache blocking of `Gemm` (the GotoBLAS/BLIS loop nest around `GemmKernel`): a block
+/// of rows is packed once, block of `k` after block of `k`; then for each block of tiles,
+/// every block of `k` in turn, every tile runs over that block's packed rows. One block's
+/// packed rows and the tiles' partial sums stay in L2 across the blocks of `k`, and a
+/// tile's weight panels for one block of `k` stay in L1 while every row passes over them.
+/// The weights were packed at load.
 enum GemmBlocks {
     // Measured on the benchmark machine (Benchmarks/README.md); neighbouring values (k
     // blocks of 80 to 128 for the 1 x 64 kernel and 192 to 384 for the fused one, row
@@ -46,38 +47,56 @@ enum GemmBlocks {
     /// vectors of 64 bytes, are 24 KB of weights, within a 32 KB L1.
     static let kBlock = 384 / GemmKernel.blockPanels
     #endif
-    /// Rows per block: 120 rows of `kBlock` packed inputs, 45 to 120 KB, beside the partial
-    /// sums in L2 (a multiple of every kernel's `blockRows`).
+    /// Rows per block: 120 rows of one block of `kBlock` packed inputs, 45 to 120 KB, beside
+    /// the partial sums in L2 (a multiple of every kernel's `blockRows`).
     static let rowBlock = 120
     /// Tiles per block: the partial sums of 120 rows x 512 outputs, 240 KB, within L2 with
     /// the packed rows beside them. Without this block, a product with thousands of outputs
     /// reloads every partial sum from L3 for each block of `k`, 15% slower.
     static let tileBlock = 8
 
-    /// Floats of scratch memory `compute` needs: the packed rows and one register block for
-    /// the edges.
-    static let scratchFloats = rowBlock * kBlock + GemmKernel.blockRows * GemmKernel.blockLanes
+    /// The blocks of `k` of a product with `inputs` values of it: as many blocks of at most
+    /// `kBlock` as needed, of equal depth but the last.
+    static func kBlocking(inputs: Int) -> (count: Int, depth: Int) {
+        let count = max(1, (inputs + kBlock - 1) / kBlock)
+        return (count, (inputs + count - 1) / count)
+    }
+
+    /// Floats of scratch memory `compute` needs for a product with `inputs` values of `k`:
+    /// a block of rows packed for every block of `k`, and one register block for the edges.
+    static func scratchFloats(inputs: Int) -> Int {
+        let blocking = kBlocking(inputs: inputs)
+        return rowBlock * blocking.count * blocking.depth + GemmKernel.blockRows * GemmKernel.blockLanes
+    }
 
     /// Computes rows `rows` and tiles `tiles` of `problem.y`, all of `k`, the bias added last.
+    /// `scratch` holds `scratchFloats(inputs: problem.inputs)` floats.
     @inline(never)
     static func compute(_ problem: GemmProblem, rows: Range<Int>, tiles: Range<Int>, scratch: UnsafeMutablePointer<Float>) {
         let (inputs, outputs) = (problem.inputs, problem.outputs)
         let (blockRows, blockLanes) = (GemmKernel.blockRows, GemmKernel.blockLanes)
-        let kBlocks = max(1, (inputs + kBlock - 1) / kBlock)
-        let depthPerBlock = (inputs + kBlocks - 1) / kBlocks
-        let packed = scratch
-        let edge = scratch + rowBlock * kBlock
+        let (kBlocks, depthPerBlock) = kBlocking(inputs: inputs)
+        /// The first column and the depth of block `block` of `k`, and where its packed rows are.
+        func columns(ofBlock block: Int) -> (first: Int, depth: Int, packed: UnsafeMutablePointer<Float>) {
+            let first = block * depthPerBlock
+            return (first, max(0, min(depthPerBlock, inputs - first)), scratch + block * rowBlock * depthPerBlock)
+        }
+        let edge = scratch + rowBlock * kBlocks * depthPerBlock
         for firstRow in stride(from: rows.lowerBound, to: rows.upperBound, by: rowBlock) {
             let rowCount = min(rowBlock, rows.upperBound - firstRow)
             let paddedRows = (rowCount + blockRows - 1) / blockRows * blockRows
+            // Packed once for every block of tiles: a product with thousands of outputs
+            // would otherwise copy its rows again for each.
+            for block in 0..<kBlocks {
+                let (firstColumn, depth, packed) = columns(ofBlock: block)
+                GemmPacking.packRows(problem.x, rowStride: inputs, firstRow: firstRow, rowCount: rowCount,
+                                     firstColumn: firstColumn, depth: depth, into: packed)
+                // The last register block's missing rows read zeros; their sums are dropped.
+                (packed + rowCount * depth).initialize(repeating: 0, count: (paddedRows - rowCount) * depth)
+            }
             for firstTile in stride(from: tiles.lowerBound, to: tiles.upperBound, by: tileBlock) {
                 for block in 0..<kBlocks {
-                    let firstColumn = block * depthPerBlock
-                    let depth = max(0, min(depthPerBlock, inputs - firstColumn))
-                    GemmPacking.packRows(problem.x, rowStride: inputs, firstRow: firstRow, rowCount: rowCount,
-                                         firstColumn: firstColumn, depth: depth, into: packed)
-                    // The last register block's missing rows read zeros; their sums are dropped.
-                    (packed + rowCount * depth).initialize(repeating: 0, count: (paddedRows - rowCount) * depth)
+                    let (firstColumn, depth, packed) = columns(ofBlock: block)
                     let resume = block > 0
                     let last = block == kBlocks - 1
                     let firstPanels = stride(from: firstTile * GemmKernel.panels,

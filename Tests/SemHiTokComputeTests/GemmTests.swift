@@ -70,11 +70,13 @@ struct GemmTests {
         }
     }
 
-    /// Shapes spanning several blocks of rows and of `k` and an odd last panel, with and
-    /// without a bias, and the tall-thin shapes of a ViT's first and last layers.
+    /// Shapes spanning several blocks of rows, of `k` and of tiles at once, an odd last
+    /// panel, with and without a bias, and the tall-thin shapes of a ViT's first and last
+    /// layers.
     @Test func largeShapesMatchTheDefinitionBitForBit() {
         var generator = SplitMix64(seed: 33)
         Case(rows: 301, inputs: 400, outputs: 90, generator: &generator).check()
+        Case(rows: 130, inputs: 200, outputs: 600, generator: &generator).check()
         Case(rows: 145, inputs: 385, outputs: 48, withBias: false, generator: &generator).check()
         Case(rows: 257, inputs: 33, outputs: 4304, generator: &generator).check(threads: 2)
         Case(rows: 20, inputs: 1152, outputs: 200, generator: &generator).check(threads: 2)
