@@ -180,8 +180,19 @@ public enum Attention {
     /// `e` taken as 16 running sums (lane `l` adds the elements `l, l + 16, ...` in order)
     /// then added lane 0 to 15, and `e / sum`.
     static func softmax(_ row: UnsafeMutablePointer<Float>, count: Int, scale: Float) {
-        var largest = -Float.infinity
-        for c in 0..<count { largest = max(largest, row[c] * scale) }
+        // The largest value is the same in any order, but for the sign of a zero, which
+        // `v - max v` does not see; sixteen lanes at a time it costs a sixteenth.
+        var maxima = SIMD16<Float>(repeating: -.infinity)
+        var c = 0
+        while c + 16 <= count {
+            maxima = pointwiseMax(maxima, UnsafeRawPointer(row + c).loadUnaligned(as: SIMD16<Float>.self) * scale)
+            c += 16
+        }
+        var largest = maxima.max()
+        while c < count {
+            largest = max(largest, row[c] * scale)
+            c += 1
+        }
         var sums = SIMD16<Float>()
         for start in stride(from: 0, to: count, by: 16) {
             let width = min(16, count - start)
