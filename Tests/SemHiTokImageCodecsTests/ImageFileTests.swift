@@ -15,7 +15,10 @@ struct ImageFileTests {
         #expect(format([0xFF, 0xD8, 0xFF, 0xE0]) == .jpeg)
         #expect(format(Array("P6\n".utf8)) == .netpbm)
         #expect(format(Array("P5\n".utf8)) == .netpbm)
-        #expect(format(Array("GIF89a".utf8)) == nil)
+        #expect(format(Array("GIF89a".utf8)) == .gif)
+        #expect(format(Array("GIF87a".utf8)) == .gif)
+        #expect(format(Array("GIF88a".utf8)) == nil)
+        #expect(format(Array("GIF8".utf8)) == nil)
         #expect(format([0x89, 0x50, 0x4E, 0x47]) == nil)
         #expect(format([]) == nil)
     }
@@ -29,11 +32,18 @@ struct ImageFileTests {
         #expect(try ImageFile.read(folder.file("looks.png")).pixels == expected.values)
     }
 
+    /// A GIF is decoded by the GIF decoder, to Pillow's pixels.
+    @Test func aGIFIsReadAsGIF() throws {
+        let gifs = RepositoryPaths.golden("images/gif")
+        let expected = try WeightFile(contentsOf: gifs + "/expected.shw").uint8s("craft_offset_frame_transparency.gif")
+        #expect(try ImageFile.read(gifs + "/craft_offset_frame_transparency.gif").pixels == expected.values)
+    }
+
     @Test func anUnknownFormatIsUnsupportedAndNamesTheFile() throws {
         let folder = try TemporaryDirectory()
-        try writeBytes(Array("GIF89a....".utf8), to: folder.file("a.gif"))
-        #expect(throws: ImageError(path: folder.file("a.gif"), problem: .unsupported("not a PNG, JPEG, PPM or PGM file"))) {
-            try ImageFile.read(folder.file("a.gif"))
+        try writeBytes(Array("RIFF....WEBPVP8 ".utf8), to: folder.file("a.webp"))
+        #expect(throws: ImageError(path: folder.file("a.webp"), problem: .unsupported("not a PNG, JPEG, PPM, PGM or GIF file"))) {
+            try ImageFile.read(folder.file("a.webp"))
         }
     }
 
