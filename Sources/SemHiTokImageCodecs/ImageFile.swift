@@ -5,7 +5,7 @@ import SemHiTokSupport
 public enum ImageFile {
     /// The formats `semhitok` reads.
     public enum Format: String, Sendable {
-        case png, jpeg, netpbm, gif
+        case png, jpeg, netpbm, gif, bmp
     }
 
     /// The format of `bytes` (Spec/images.md section 1), or nil if it is none of them.
@@ -16,6 +16,7 @@ public enum ImageFile {
             return .netpbm
         }
         if bytes.starts(with: "GIF87a".utf8) || bytes.starts(with: "GIF89a".utf8) { return .gif }
+        if bytes.starts(with: "BM".utf8) { return .bmp }
         return nil
     }
 
@@ -28,7 +29,8 @@ public enum ImageFile {
         case .jpeg: return try JPEGDecoder.decode(bytes, limits: limits)
         case .netpbm: return try PPMDecoder.decode(bytes, limits: limits)
         case .gif: return try GIFDecoder.decode(bytes, limits: limits)
-        case nil: throw .unsupported("not a PNG, JPEG, PPM, PGM or GIF file")
+        case .bmp: return try BMPDecoder.decode(bytes, limits: limits)
+        case nil: throw .unsupported("not a PNG, JPEG, PPM, PGM, GIF or BMP file")
         }
     }
 
@@ -57,7 +59,7 @@ public enum ImageFile {
         switch outputFormat(for: path) {
         case .png: try AtomicOutputFile.write(PNGEncoder.encode(image), to: path)
         case .netpbm: try AtomicOutputFile.write(PPMEncoder.encode(image), to: path)
-        case .jpeg, .gif, nil: throw ImageError(path: path, problem: .unsupported("output format: the name must end in .png or .ppm"))
+        case .jpeg, .gif, .bmp, nil: throw ImageError(path: path, problem: .unsupported("output format: the name must end in .png or .ppm"))
         }
     }
 }

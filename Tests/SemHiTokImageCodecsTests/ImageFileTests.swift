@@ -42,7 +42,7 @@ struct ImageFileTests {
     @Test func anUnknownFormatIsUnsupportedAndNamesTheFile() throws {
         let folder = try TemporaryDirectory()
         try writeBytes(Array("RIFF....WEBPVP8 ".utf8), to: folder.file("a.webp"))
-        #expect(throws: ImageError(path: folder.file("a.webp"), problem: .unsupported("not a PNG, JPEG, PPM, PGM or GIF file"))) {
+        #expect(throws: ImageError(path: folder.file("a.webp"), problem: .unsupported("not a PNG, JPEG, PPM, PGM, GIF or BMP file"))) {
             try ImageFile.read(folder.file("a.webp"))
         }
     }
