@@ -4,7 +4,8 @@ pixels Pillow gives for each, and files Pillow refuses.
 A few files are written by Pillow (bilevel, grey, palette, RGB and RGBA images at sizes
 that need row padding). The rest are written by the small BMP writer in this file
 (`craft_bmp`), for what Pillow cannot write: every info header size Pillow reads (12, 40,
-52, 56, 64, 108 and 124 bytes), 1, 4 and 8 bits with short, long and grey palettes, 16 bits
+52, 56, 64, 108 and 124 bytes), 1, 4 and 8 bits with short, long and grey palettes and
+palettes past the end of the file, 16 bits
 (5-5-5 by default, 5-6-5 and 5-5-5 bit fields), 24 bits, 32 bits without and with every
 bit-field layout Pillow knows (alpha among them), top-down rows, BI_RLE8 and BI_RLE4 with
 end-of-line, delta and absolute runs (odd lengths, crossing rows, at odd file offsets),
@@ -204,6 +205,11 @@ def crafted_fixtures():
                   craft_bmp(w, h, 8, pack_rows(rows8, 8), palette=pal256, offset=14 + 40)))
     files.append(("craft_8bit_last_padding_missing.bmp",
                   craft_bmp(w, h, 8, pack_rows(rows8, 8), palette=pal256)[:-(-w % 4)]))
+    # A colour count beyond the file: the palette is the whole entries there are, read over
+    # the pixel data, which the offset places before it.
+    for name, tail in (("craft_8bit_palette_past_end.bmp", b""), ("craft_8bit_palette_past_end_partial.bmp", b"\x01\x02\x03")):
+        files.append((name, craft_bmp(w, h, 8, pack_rows(rows8, 8) + tail, colour_count=1000, gap=b"\x10\x20",
+                                      offset=14 + 40 + 2)))
     grey = [(i, i, i) for i in range(256)]
     files.append(("craft_8bit_grey_ramp.bmp", craft_bmp(w, h, 8, pack_rows(rows8, 8), palette=grey)))
     files.append(("craft_8bit_grey_ramp_of_20.bmp", craft_bmp(w, h, 8, pack_rows(rows8, 8), palette=grey[:20])))

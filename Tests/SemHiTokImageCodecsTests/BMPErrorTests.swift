@@ -11,7 +11,7 @@ struct BMPErrorTests {
     static let expected: [String: ImageDecodingProblem] = [
         "truncated_file_header.bmp": .truncated("the BMP file header"),
         "truncated_info_header.bmp": .truncated("the 40-byte BMP info header"),
-        "truncated_palette.bmp": .truncated("the palette of 300 colours"),
+        "truncated_palette.bmp": .truncated("the pixel data (139 bytes of file needed, 100 present)"),
         "truncated_pixels.bmp": .truncated("the pixel data (139 bytes of file needed, 137 present)"),
         "header_size_20.bmp": .unsupported("a BMP info header of 20 bytes (12, 40, 52, 56, 64, 108 and 124 are read)"),
         "bits_2.bmp": .unsupported("2 bits per pixel (1, 4, 8, 16, 24 and 32 are read)"),

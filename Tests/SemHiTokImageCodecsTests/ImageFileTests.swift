@@ -19,6 +19,8 @@ struct ImageFileTests {
         #expect(format(Array("GIF87a".utf8)) == .gif)
         #expect(format(Array("GIF88a".utf8)) == nil)
         #expect(format(Array("GIF8".utf8)) == nil)
+        #expect(format(Array("BM".utf8)) == .bmp)
+        #expect(format(Array("BA".utf8)) == nil)
         #expect(format([0x89, 0x50, 0x4E, 0x47]) == nil)
         #expect(format([]) == nil)
     }
@@ -32,11 +34,12 @@ struct ImageFileTests {
         #expect(try ImageFile.read(folder.file("looks.png")).pixels == expected.values)
     }
 
-    /// A GIF is decoded by the GIF decoder, to Pillow's pixels.
-    @Test func aGIFIsReadAsGIF() throws {
-        let gifs = RepositoryPaths.golden("images/gif")
-        let expected = try WeightFile(contentsOf: gifs + "/expected.shw").uint8s("craft_offset_frame_transparency.gif")
-        #expect(try ImageFile.read(gifs + "/craft_offset_frame_transparency.gif").pixels == expected.values)
+    /// GIF and BMP files are decoded by their decoders, to Pillow's pixels.
+    @Test(arguments: [("gif", "craft_offset_frame_transparency.gif"), ("bmp", "craft_rle4.bmp")])
+    func gifAndBMPAreRead(_ folder: String, _ name: String) throws {
+        let path = RepositoryPaths.golden("images/" + folder)
+        let expected = try WeightFile(contentsOf: path + "/expected.shw").uint8s(name)
+        #expect(try ImageFile.read(path + "/" + name).pixels == expected.values)
     }
 
     @Test func anUnknownFormatIsUnsupportedAndNamesTheFile() throws {

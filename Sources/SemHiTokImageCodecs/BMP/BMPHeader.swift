@@ -125,26 +125,29 @@ struct BMPHeader {
     /// The format of palette images: Pillow drops a palette that is black and white (at
     /// most 2 entries) or a grey ramp and reads the samples as 1-bit or 8-bit grey instead,
     /// whatever the bit depth (Spec/bmp.md 4.3). Run-length data decodes to 8-bit samples.
+    /// A palette cut by the end of the file has the whole entries there are.
     private static func paletteFormat(_ bytes: UnsafeRawBufferPointer, at position: inout Int, colours: Int, entrySize: Int,
                                       bits: Int, runLength: Bool) throws(ImageDecodingProblem) -> BMPPixelFormat {
         guard (1...65_536).contains(colours) else { throw .corrupt("a palette of \(colours) colours (1 to 65536 are allowed)") }
-        guard bytes.count - position >= entrySize * colours else { throw .truncated("the palette of \(colours) colours") }
+        let available = max(0, min(entrySize * colours, bytes.count - position))
+        let start = position
+        position += available
         let isGrey = (0..<colours).allSatisfy { index in
             let value = UInt8(truncatingIfNeeded: colours == 2 ? index * 255 : index)
-            return (0..<3).allSatisfy { bytes[position + entrySize * index + $0] == value }
+            return entrySize * index + 3 <= available && (0..<3).allSatisfy { bytes[start + entrySize * index + $0] == value }
         }
-        defer { position += entrySize * colours }
         if isGrey {
             let bilevel = colours <= 2
             let table = (0..<256).flatMap { value in repeatElement(UInt8(bilevel ? (value == 0 ? 0 : 255) : value), count: 3) }
             return .lookup(sampleBits: runLength || !bilevel ? 8 : 1, colours: table)
         }
-        guard colours <= 256 else { throw .corrupt("a palette of \(colours) colours (Pillow reads at most 256)") }
+        let entries = available / entrySize
+        guard entries <= 256 else { throw .corrupt("a palette of \(entries) colours (Pillow reads at most 256)") }
         var table = [UInt8](repeating: 0, count: 3 * 256)
-        for index in 0..<colours {
-            table[3 * index] = bytes[position + entrySize * index + 2]
-            table[3 * index + 1] = bytes[position + entrySize * index + 1]
-            table[3 * index + 2] = bytes[position + entrySize * index]
+        for index in 0..<entries {
+            table[3 * index] = bytes[start + entrySize * index + 2]
+            table[3 * index + 1] = bytes[start + entrySize * index + 1]
+            table[3 * index + 2] = bytes[start + entrySize * index]
         }
         return .lookup(sampleBits: runLength ? 8 : bits, colours: table)
     }
