@@ -48,22 +48,20 @@ enum BMPPixelFormat: Equatable {
                 output[3 * x + 1] = UInt8((pixel >> 5 & greenTop) * 255 / greenTop)
                 output[3 * x + 2] = UInt8((pixel & 31) * 255 / 31)
             }
-        case .bytes(let size, let red, let green, let blue, let alpha):
+        case .bytes(let size, let red, let green, let blue, nil):
+            let bytes = row.assumingMemoryBound(to: UInt8.self)
             for x in 0..<width {
-                let pixel = row + size * x
-                let r = pixel.load(fromByteOffset: red, as: UInt8.self)
-                let g = pixel.load(fromByteOffset: green, as: UInt8.self)
-                let b = pixel.load(fromByteOffset: blue, as: UInt8.self)
-                if let alpha {
-                    let a = pixel.load(fromByteOffset: alpha, as: UInt8.self)
-                    output[3 * x] = AlphaComposite.overWhite(r, alpha: a)
-                    output[3 * x + 1] = AlphaComposite.overWhite(g, alpha: a)
-                    output[3 * x + 2] = AlphaComposite.overWhite(b, alpha: a)
-                } else {
-                    output[3 * x] = r
-                    output[3 * x + 1] = g
-                    output[3 * x + 2] = b
-                }
+                output[3 * x] = bytes[size * x + red]
+                output[3 * x + 1] = bytes[size * x + green]
+                output[3 * x + 2] = bytes[size * x + blue]
+            }
+        case .bytes(let size, let red, let green, let blue, let alpha?):
+            let bytes = row.assumingMemoryBound(to: UInt8.self)
+            for x in 0..<width {
+                let a = bytes[size * x + alpha]
+                output[3 * x] = AlphaComposite.overWhite(bytes[size * x + red], alpha: a)
+                output[3 * x + 1] = AlphaComposite.overWhite(bytes[size * x + green], alpha: a)
+                output[3 * x + 2] = AlphaComposite.overWhite(bytes[size * x + blue], alpha: a)
             }
         }
     }

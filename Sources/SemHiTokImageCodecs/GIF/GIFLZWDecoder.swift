@@ -30,6 +30,7 @@ struct GIFLZWDecoder {
         try prefix.withUnsafeMutableBufferPointer { (prefix) throws(ImageDecodingProblem) in
             try suffix.withUnsafeMutableBufferPointer { (suffix) throws(ImageDecodingProblem) in
                 try string.withUnsafeMutableBufferPointer { (string) throws(ImageDecodingProblem) in
+                    guard let characters = string.baseAddress else { return }
                     while true {
                         guard let code = codes.next(size: codeSize) else {
                             throw .truncated("the image data, after \(written) of the image's \(total) pixels")
@@ -78,10 +79,14 @@ struct GIFLZWDecoder {
                         previousCode = code
                         string[string.count - 1 - length] = firstByte
                         length += 1
-                        for index in (string.count - length)..<string.count {
-                            row[x] = string[index]
-                            x += 1
-                            written += 1
+                        // Copied a row's worth at a time: a string may run on into the next rows.
+                        var next = string.count - length
+                        while next < string.count {
+                            let count = min(string.count - next, frame.width - x)
+                            (row + x).update(from: characters + next, count: count)
+                            next += count
+                            x += count
+                            written += count
                             if x == frame.width {
                                 guard rows.advance() else { return }
                                 x = 0
