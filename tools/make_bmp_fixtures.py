@@ -35,21 +35,10 @@ import numpy as np
 from PIL import Image
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from semhitok_formats import write_weights  # noqa: E402
-
-ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+from semhitok_image_fixtures import ROOT, colours, gradient, write_fixture_folder  # noqa: E402
 
 # ---------------------------------------------------------------------------------------
 # Content
-
-
-def gradient(width, height):
-    """A smooth synthetic gradient in all three channels."""
-    y, x = np.mgrid[0:height, 0:width]
-    red = 255 * x / max(width - 1, 1)
-    green = 255 * y / max(height - 1, 1)
-    blue = 127.5 + 127.5 * np.sin((x + 2 * y) / 5.0)
-    return Image.fromarray(np.stack([red, green, blue], -1).round().astype(np.uint8))
 
 
 def values(width, height, top, seed=1):
@@ -62,12 +51,6 @@ def values(width, height, top, seed=1):
         else:
             rows.append([int(v) for v in rng.integers(0, top, width)])
     return rows
-
-
-def colours(count, seed=2):
-    """`count` colours, not a grey ramp."""
-    rng = np.random.default_rng(seed + count)
-    return [tuple(int(c) for c in rng.integers(0, 256, 3)) for _ in range(count)]
 
 
 # ---------------------------------------------------------------------------------------
@@ -297,44 +280,12 @@ def refused_fixtures():
     ]
 
 
-def expected(data):
-    """Pillow's RGB pixels, composited over white where the image has an alpha band."""
-    image = Image.open(io.BytesIO(data))
-    image.load()
-    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
-        rgba = image.convert("RGBA")
-        image = Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba)
-    return np.ascontiguousarray(np.asarray(image.convert("RGB"), dtype=np.uint8))
-
-
-def refuses(data):
-    """Whether Pillow raises opening, loading or converting `data`."""
-    try:
-        expected(data)
-    except (OSError, ValueError, SyntaxError):
-        return True
-    return False
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", default=os.path.join(ROOT, "golden", "images", "bmp"))
-    out = parser.parse_args().out
-    os.makedirs(os.path.join(out, "refused"), exist_ok=True)
-    pixels = {}
-    for name, data in pillow_fixtures() + crafted_fixtures():
-        with open(os.path.join(out, name), "wb") as handle:
-            handle.write(data)
-        pixels[name] = expected(data)
-    for name, data in refused_fixtures():
-        if not refuses(data):
-            raise AssertionError(f"Pillow reads refused/{name}")
-        with open(os.path.join(out, "refused", name), "wb") as handle:
-            handle.write(data)
-    write_weights(os.path.join(out, "expected.shw"),
-                  {"case.description": "Pillow's RGB pixels (open, then RGBA composited over white if it has alpha, "
-                                       "then RGB) of each BMP in this folder, tensor named by file"},
-                  pixels)
+    write_fixture_folder(parser.parse_args().out, pillow_fixtures() + crafted_fixtures(), refused_fixtures(),
+                         "Pillow's RGB pixels (open, then RGBA composited over white if it has alpha, "
+                         "then RGB) of each BMP in this folder, tensor named by file")
 
 
 if __name__ == "__main__":

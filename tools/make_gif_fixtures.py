@@ -35,21 +35,10 @@ import numpy as np
 from PIL import Image
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from semhitok_formats import write_weights  # noqa: E402
-
-ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+from semhitok_image_fixtures import ROOT, colours, gradient, write_fixture_folder  # noqa: E402
 
 # ---------------------------------------------------------------------------------------
 # Content
-
-
-def gradient(width, height):
-    """A smooth synthetic gradient in all three channels."""
-    y, x = np.mgrid[0:height, 0:width]
-    red = 255 * x / max(width - 1, 1)
-    green = 255 * y / max(height - 1, 1)
-    blue = 127.5 + 127.5 * np.sin((x + 2 * y) / 5.0)
-    return Image.fromarray(np.stack([red, green, blue], -1).round().astype(np.uint8))
 
 
 def noise(width, height, seed=0x47494638):
@@ -71,12 +60,6 @@ def indices(width, height, colours, seed=1):
         else:
             rows.append([(y * colours) // max(height, 1)] * width)
     return [v for row in rows for v in row]
-
-
-def colour_table(count, seed=2):
-    """`count` distinct, non-grey colours."""
-    rng = np.random.default_rng(seed + count)
-    return [tuple(int(c) for c in rng.integers(0, 256, 3)) for _ in range(count)]
 
 
 GREY_RAMP = [(i, i, i) for i in range(256)]
@@ -248,9 +231,9 @@ def pillow_fixtures():
 def crafted_fixtures():
     """(file name, GIF bytes) written by `craft_gif`."""
     files = []
-    table4 = colour_table(4)
-    table16 = colour_table(16)
-    table256 = colour_table(256)
+    table4 = colours(4)
+    table16 = colours(16)
+    table256 = colours(256)
     pixels = indices(23, 13, 4)
 
     def image(*blocks, table=table4, bits=2, screen=(23, 13), **options):
@@ -262,7 +245,7 @@ def crafted_fixtures():
         rows = indices(6, height, 16)
         files.append((f"craft_interlaced_6x{height}.gif",
                       craft_gif((6, height), [image_block(0, 0, 6, height, rows, 4, interlaced=True)], table16, 4)))
-    files.append(("craft_local_table.gif", image(image_block(0, 0, 23, 13, pixels, 2, local=colour_table(4, 9), local_bits=2))))
+    files.append(("craft_local_table.gif", image(image_block(0, 0, 23, 13, pixels, 2, local=colours(4, 9), local_bits=2))))
     files.append(("craft_local_table_no_global.gif",
                   craft_gif((23, 13), [image_block(0, 0, 23, 13, pixels, 2, local=table4, local_bits=2)])))
     files.append(("craft_local_table_larger.gif", image(image_block(0, 0, 23, 13, indices(23, 13, 16), 4, local=table16,
@@ -286,7 +269,7 @@ def crafted_fixtures():
     files.append(("craft_graphic_control_empty.gif",
                   image(b"!\xf9\x00\x03abc\x00", image_block(0, 0, 23, 13, pixels, 2))))
     frames = [image_block(0, 0, 23, 13, pixels, 2), graphic_control(0, disposal=2),
-              image_block(4, 4, 9, 5, small, 2, local=colour_table(4, 5), local_bits=2), graphic_control(1, disposal=3),
+              image_block(4, 4, 9, 5, small, 2, local=colours(4, 5), local_bits=2), graphic_control(1, disposal=3),
               image_block(0, 0, 23, 13, indices(23, 13, 4, seed=4), 2)]
     files.append(("craft_animated.gif", image(b"!\xff\x0bNETSCAPE2.0\x03\x01\x00\x00\x00", *frames)))
     files.append(("craft_animated_offset_first.gif", image(graphic_control(0), image_block(5, 3, 9, 5, small, 2),
@@ -340,7 +323,7 @@ def crafted_fixtures():
 
 def refused_fixtures():
     """(file name, GIF bytes) that Pillow refuses: each needs a named error."""
-    table4 = colour_table(4)
+    table4 = colours(4)
     pixels = indices(23, 13, 4)
     valid = craft_gif((23, 13), [image_block(0, 0, 23, 13, pixels, 2)], table4, 2)
     early_end = sub_blocks(lzw_codes(pixels[:100], 2), 255)
@@ -367,44 +350,12 @@ def refused_fixtures():
     ]
 
 
-def expected(data):
-    """Pillow's RGB pixels, composited over white where the image has a transparent index."""
-    image = Image.open(io.BytesIO(data))
-    image.load()
-    if "transparency" in image.info or image.mode in ("RGBA", "LA", "PA"):
-        rgba = image.convert("RGBA")
-        image = Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba)
-    return np.ascontiguousarray(np.asarray(image.convert("RGB"), dtype=np.uint8))
-
-
-def refuses(data):
-    """Whether Pillow raises opening, loading or converting `data`."""
-    try:
-        expected(data)
-    except (OSError, ValueError, EOFError, SyntaxError):
-        return True
-    return False
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", default=os.path.join(ROOT, "golden", "images", "gif"))
-    out = parser.parse_args().out
-    os.makedirs(os.path.join(out, "refused"), exist_ok=True)
-    pixels = {}
-    for name, data in pillow_fixtures() + crafted_fixtures():
-        with open(os.path.join(out, name), "wb") as handle:
-            handle.write(data)
-        pixels[name] = expected(data)
-    for name, data in refused_fixtures():
-        if not refuses(data):
-            raise AssertionError(f"Pillow reads refused/{name}")
-        with open(os.path.join(out, "refused", name), "wb") as handle:
-            handle.write(data)
-    write_weights(os.path.join(out, "expected.shw"),
-                  {"case.description": "Pillow's RGB pixels (open, then RGBA composited over white if transparent, "
-                                       "then RGB) of each GIF in this folder, tensor named by file"},
-                  pixels)
+    write_fixture_folder(parser.parse_args().out, pillow_fixtures() + crafted_fixtures(), refused_fixtures(),
+                         "Pillow's RGB pixels (open, then RGBA composited over white if transparent, "
+                         "then RGB) of each GIF in this folder, tensor named by file")
 
 
 if __name__ == "__main__":

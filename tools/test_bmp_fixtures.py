@@ -5,7 +5,6 @@
   through Pillow to the pixel values they were written from, at every bit depth and row
   order, so the fixtures test what they claim.
 """
-import filecmp
 import io
 import os
 import sys
@@ -15,20 +14,13 @@ from PIL import Image
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import make_bmp_fixtures as fixtures  # noqa: E402
+from semhitok_image_fixtures import assert_rerun_reproduces  # noqa: E402
 
 GOLDEN = os.path.join(fixtures.ROOT, "golden", "images", "bmp")
 
 
 def test_rerun_reproduces_the_committed_files(tmp_path, monkeypatch):
-    monkeypatch.setattr(sys, "argv", ["make_bmp_fixtures.py", "--out", str(tmp_path)])
-    fixtures.main()
-    for folder in ("", "refused"):
-        names = sorted(n for n in os.listdir(tmp_path / folder) if os.path.isfile(tmp_path / folder / n))
-        committed = sorted(n for n in os.listdir(os.path.join(GOLDEN, folder))
-                           if os.path.isfile(os.path.join(GOLDEN, folder, n)) and n != "README.md")
-        assert names == committed
-        _, mismatch, errors = filecmp.cmpfiles(tmp_path / folder, os.path.join(GOLDEN, folder), names, shallow=False)
-        assert mismatch == [] and errors == []
+    assert_rerun_reproduces(fixtures, GOLDEN, tmp_path, monkeypatch)
 
 
 def test_palette_files_hold_the_indices_written():

@@ -5,7 +5,6 @@
   writer in the generator writes what it means to write, so the fixtures test what they
   claim.
 """
-import filecmp
 import io
 import os
 import sys
@@ -15,20 +14,13 @@ from PIL import Image
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import make_gif_fixtures as fixtures  # noqa: E402
+from semhitok_image_fixtures import assert_rerun_reproduces  # noqa: E402
 
 GOLDEN = os.path.join(fixtures.ROOT, "golden", "images", "gif")
 
 
 def test_rerun_reproduces_the_committed_files(tmp_path, monkeypatch):
-    monkeypatch.setattr(sys, "argv", ["make_gif_fixtures.py", "--out", str(tmp_path)])
-    fixtures.main()
-    for folder in ("", "refused"):
-        names = sorted(n for n in os.listdir(tmp_path / folder) if os.path.isfile(tmp_path / folder / n))
-        committed = sorted(n for n in os.listdir(os.path.join(GOLDEN, folder))
-                           if os.path.isfile(os.path.join(GOLDEN, folder, n)) and n != "README.md")
-        assert names == committed
-        _, mismatch, errors = filecmp.cmpfiles(tmp_path / folder, os.path.join(GOLDEN, folder), names, shallow=False)
-        assert mismatch == [] and errors == []
+    assert_rerun_reproduces(fixtures, GOLDEN, tmp_path, monkeypatch)
 
 
 def test_lzw_writer_round_trips_through_pillow():
@@ -36,7 +28,7 @@ def test_lzw_writer_round_trips_through_pillow():
         pixels = fixtures.indices(40, 30, colours)
         for clear_after in (300, 4000, 10**6):
             block = fixtures.image_block(0, 0, 40, 30, pixels, size, clear_after=clear_after)
-            data = fixtures.craft_gif((40, 30), [block], fixtures.colour_table(256), 8)
+            data = fixtures.craft_gif((40, 30), [block], fixtures.colours(256), 8)
             image = Image.open(io.BytesIO(data))
             assert list(np.asarray(image).ravel()) == pixels
 
@@ -45,5 +37,5 @@ def test_interlaced_writer_round_trips_through_pillow():
     for height in range(1, 20):
         pixels = fixtures.indices(5, height, 16)
         data = fixtures.craft_gif((5, height), [fixtures.image_block(0, 0, 5, height, pixels, 4, interlaced=True)],
-                                  fixtures.colour_table(16), 4)
+                                  fixtures.colours(16), 4)
         assert list(np.asarray(Image.open(io.BytesIO(data))).ravel()) == pixels
