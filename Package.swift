@@ -4,7 +4,7 @@ import PackageDescription
 // The targets are the layers of the package, each built only on those below it:
 //
 //   SemHiTokSupport          bytes, checksums, files
-//   SemHiTokImageCodecs      PNG, JPEG, PPM decoding and encoding          (Support)
+//   SemHiTokImageCodecs      PNG, JPEG, GIF, BMP, PPM decoding; encoding   (Support)
 //   SemHiTokFormats          the weight container and the token file       (Support)
 //   SemHiTokCompute          tensors, the GEMM and the ops of a forward pass (CVectorRegisters)
 //   SemHiTokPreprocessing    Pillow's bicubic resize, normalisation        (ImageCodecs, Compute)

@@ -1,6 +1,8 @@
-"""The image work of SemHiTokBenchmarks done with Pillow: decode a JPEG and a PNG file held
-in memory to RGB, and a bicubic resize. Prints `name<TAB>median seconds<TAB>runs` like the
-Swift side, on the same photographs, from the folder given as the one argument."""
+"""The image work of SemHiTokBenchmarks done with Pillow: decode a JPEG, a PNG, a GIF and a
+BMP file held in memory to RGB, and a bicubic resize. Prints `name<TAB>median
+seconds<TAB>runs` like the Swift side, on the same files: the photographs of the folder
+given as the first argument, and the GIF and BMP that `derived_files` writes from one of
+them into the folder given as the second (the Swift side reads them there)."""
 import sys
 import time
 from io import BytesIO
@@ -26,6 +28,17 @@ def decode(data):
         return image.convert("RGB")
 
 
+def derived_files(folder, out):
+    """Writes `out`/astronaut.gif (256 colours, Pillow's adaptive palette, interlaced) and
+    `out`/astronaut.bmp (24 bits) from `folder`/astronaut.png; returns their bytes."""
+    out.mkdir(parents=True, exist_ok=True)
+    with Image.open(folder / "astronaut.png") as source:
+        rgb = source.convert("RGB")
+    rgb.quantize(colors=256).save(out / "astronaut.gif", interlace=True)
+    rgb.save(out / "astronaut.bmp")
+    return (out / "astronaut.gif").read_bytes(), (out / "astronaut.bmp").read_bytes()
+
+
 def main():
     folder = Path(sys.argv[1])
     jpeg = (folder / "hubble_deep_field.jpg").read_bytes()
@@ -34,6 +47,10 @@ def main():
 
     png = (folder / "astronaut.png").read_bytes()
     print(f"png_decode_512x512\t{median(runs, lambda: decode(png))}\t{runs}")
+
+    gif, bmp = derived_files(folder, Path(sys.argv[2]))
+    print(f"gif_decode_512x512\t{median(runs, lambda: decode(gif))}\t{runs}")
+    print(f"bmp_decode_512x512\t{median(runs, lambda: decode(bmp))}\t{runs}")
 
     hubble = decode(jpeg)
     runs = 51

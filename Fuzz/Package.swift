@@ -16,6 +16,8 @@ let package = Package(
         .target(name: "FuzzSupport", dependencies: ["CFuzzerDriver", .product(name: "SemHiTok", package: "SemHiTok")]),
         .executableTarget(name: "FuzzPNG", dependencies: ["FuzzSupport", .product(name: "SemHiTok", package: "SemHiTok")]),
         .executableTarget(name: "FuzzJPEG", dependencies: ["FuzzSupport", .product(name: "SemHiTok", package: "SemHiTok")]),
+        .executableTarget(name: "FuzzGIF", dependencies: ["FuzzSupport", .product(name: "SemHiTok", package: "SemHiTok")]),
+        .executableTarget(name: "FuzzBMP", dependencies: ["FuzzSupport", .product(name: "SemHiTok", package: "SemHiTok")]),
         .executableTarget(name: "FuzzPPM", dependencies: ["FuzzSupport", .product(name: "SemHiTok", package: "SemHiTok")]),
         .executableTarget(name: "FuzzWeights", dependencies: ["FuzzSupport", .product(name: "SemHiTok", package: "SemHiTok")]),
         .executableTarget(name: "FuzzTokenFile", dependencies: ["FuzzSupport", .product(name: "SemHiTok", package: "SemHiTok")]),

@@ -15,10 +15,10 @@ enum FeaturesCommand {
         name: "features",
         summary: "Write the SigLIP or semantic-decoder features of images as a NumPy .npy array.",
         details: """
-            Each IMAGE (PNG, JPEG, PPM or PGM) gives one row of OUT.npy, a float32 array of
-            shape [images, tokens, channels], tokens in row-major grid order. With --stage
-            siglip, --model may also be a SigLIP-only container (semhitok convert without
-            --head).
+            Each IMAGE (PNG, JPEG, GIF, BMP, PPM or PGM) gives one row of OUT.npy, a float32
+            array of shape [images, tokens, channels], tokens in row-major grid order. With
+            --stage siglip, --model may also be a SigLIP-only container (semhitok convert
+            without --head).
             """,
         positionals: PositionalArguments("IMAGE", count: 1...Int.max),
         options: [Options.stage, Options.output, SharedOptions.model, SharedOptions.batch], run: run)

@@ -5,7 +5,7 @@ import SemHiTokSupport
 public enum ImageFile {
     /// The formats `semhitok` reads.
     public enum Format: String, Sendable {
-        case png, jpeg, netpbm
+        case png, jpeg, netpbm, gif, bmp
     }
 
     /// The format of `bytes` (Spec/images.md section 1), or nil if it is none of them.
@@ -15,6 +15,8 @@ public enum ImageFile {
         if bytes.count >= 2, bytes[0] == UInt8(ascii: "P"), (UInt8(ascii: "1")...UInt8(ascii: "7")).contains(bytes[1]) {
             return .netpbm
         }
+        if bytes.starts(with: "GIF87a".utf8) || bytes.starts(with: "GIF89a".utf8) { return .gif }
+        if bytes.starts(with: "BM".utf8) { return .bmp }
         return nil
     }
 
@@ -26,7 +28,9 @@ public enum ImageFile {
         case .png: return try PNGDecoder.decode(bytes, limits: limits)
         case .jpeg: return try JPEGDecoder.decode(bytes, limits: limits)
         case .netpbm: return try PPMDecoder.decode(bytes, limits: limits)
-        case nil: throw .unsupported("not a PNG, JPEG, PPM or PGM file")
+        case .gif: return try GIFDecoder.decode(bytes, limits: limits)
+        case .bmp: return try BMPDecoder.decode(bytes, limits: limits)
+        case nil: throw .unsupported("not a PNG, JPEG, PPM, PGM, GIF or BMP file")
         }
     }
 
@@ -55,7 +59,7 @@ public enum ImageFile {
         switch outputFormat(for: path) {
         case .png: try AtomicOutputFile.write(PNGEncoder.encode(image), to: path)
         case .netpbm: try AtomicOutputFile.write(PPMEncoder.encode(image), to: path)
-        case .jpeg, nil: throw ImageError(path: path, problem: .unsupported("output format: the name must end in .png or .ppm"))
+        case .jpeg, .gif, .bmp, nil: throw ImageError(path: path, problem: .unsupported("output format: the name must end in .png or .ppm"))
         }
     }
 }

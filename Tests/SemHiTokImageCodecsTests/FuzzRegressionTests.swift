@@ -12,7 +12,7 @@ struct FuzzRegressionTests {
         "jpeg/dht_oversubscribed_length_1.jpg": .corrupt("Huffman table over-subscribes the codes of length 1"),
     ]
 
-    static let targets = ["png", "jpeg", "ppm"]
+    static let targets = ["png", "jpeg", "gif", "bmp", "ppm"]
 
     @Test func everyReproducerHasAnExpectedError() throws {
         var found: [String] = []
@@ -40,6 +40,8 @@ struct FuzzRegressionTests {
         switch target {
         case "png": _ = try PNGDecoder.decode(bytes, limits: limits)
         case "jpeg": _ = try JPEGDecoder.decode(bytes, limits: limits)
+        case "gif": _ = try GIFDecoder.decode(bytes, limits: limits)
+        case "bmp": _ = try BMPDecoder.decode(bytes, limits: limits)
         default: _ = try PPMDecoder.decode(bytes, limits: limits)
         }
     }

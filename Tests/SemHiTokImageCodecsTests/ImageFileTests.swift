@@ -15,7 +15,12 @@ struct ImageFileTests {
         #expect(format([0xFF, 0xD8, 0xFF, 0xE0]) == .jpeg)
         #expect(format(Array("P6\n".utf8)) == .netpbm)
         #expect(format(Array("P5\n".utf8)) == .netpbm)
-        #expect(format(Array("GIF89a".utf8)) == nil)
+        #expect(format(Array("GIF89a".utf8)) == .gif)
+        #expect(format(Array("GIF87a".utf8)) == .gif)
+        #expect(format(Array("GIF88a".utf8)) == nil)
+        #expect(format(Array("GIF8".utf8)) == nil)
+        #expect(format(Array("BM".utf8)) == .bmp)
+        #expect(format(Array("BA".utf8)) == nil)
         #expect(format([0x89, 0x50, 0x4E, 0x47]) == nil)
         #expect(format([]) == nil)
     }
@@ -29,11 +34,19 @@ struct ImageFileTests {
         #expect(try ImageFile.read(folder.file("looks.png")).pixels == expected.values)
     }
 
+    /// GIF and BMP files are decoded by their decoders, to Pillow's pixels.
+    @Test(arguments: [("gif", "craft_offset_frame_transparency.gif"), ("bmp", "craft_rle4.bmp")])
+    func gifAndBMPAreRead(_ folder: String, _ name: String) throws {
+        let path = RepositoryPaths.golden("images/" + folder)
+        let expected = try WeightFile(contentsOf: path + "/expected.shw").uint8s(name)
+        #expect(try ImageFile.read(path + "/" + name).pixels == expected.values)
+    }
+
     @Test func anUnknownFormatIsUnsupportedAndNamesTheFile() throws {
         let folder = try TemporaryDirectory()
-        try writeBytes(Array("GIF89a....".utf8), to: folder.file("a.gif"))
-        #expect(throws: ImageError(path: folder.file("a.gif"), problem: .unsupported("not a PNG, JPEG, PPM or PGM file"))) {
-            try ImageFile.read(folder.file("a.gif"))
+        try writeBytes(Array("RIFF....WEBPVP8 ".utf8), to: folder.file("a.webp"))
+        #expect(throws: ImageError(path: folder.file("a.webp"), problem: .unsupported("not a PNG, JPEG, PPM, PGM, GIF or BMP file"))) {
+            try ImageFile.read(folder.file("a.webp"))
         }
     }
 

@@ -4,8 +4,9 @@ import SemHiTok
 // Times the library's hot operations on fixed, seeded inputs and prints one line per
 // measurement: `name<TAB>median seconds<TAB>runs`. `Benchmarks/run` puts these next to the
 // same work done by NumPy or Pillow and prints the ratios. The image benchmarks run only
-// when the folder of shared test photographs is given as the one argument, since that
-// folder lives outside the repository.
+// when the folder of shared test photographs is given as the first argument, since that
+// folder lives outside the repository, and the folder where pillow_images.py wrote the GIF
+// and BMP made from one of them as the second.
 
 /// Times `runs` calls of `body` after a warm-up and prints the result line for `name`.
 func report(_ name: String, runs: Int, _ body: () throws -> Void) rethrows {
@@ -39,12 +40,17 @@ let pixel = try PixelQuantizer(codebook: pixelCodebook, semanticCodebookSize: co
                                dimension: pixelDimension)
 try report("pixel_lookup_729x8x8", runs: 51) { _ = try pixel.quantize(pixelFeatures, semanticIndices: semanticIndices) }
 
-if CommandLine.arguments.count == 2 {
+if CommandLine.arguments.count == 3 {
     let folder = CommandLine.arguments[1]
     let jpeg = try contents(of: folder + "/hubble_deep_field.jpg")
     try report("jpeg_decode_1000x872", runs: 21) { _ = try JPEGDecoder.decode(jpeg, limits: .standard) }
     let png = try contents(of: folder + "/astronaut.png")
     try report("png_decode_512x512", runs: 21) { _ = try PNGDecoder.decode(png, limits: .standard) }
+    let derived = CommandLine.arguments[2]
+    let gif = try contents(of: derived + "/astronaut.gif")
+    try report("gif_decode_512x512", runs: 21) { _ = try GIFDecoder.decode(gif, limits: .standard) }
+    let bmp = try contents(of: derived + "/astronaut.bmp")
+    try report("bmp_decode_512x512", runs: 21) { _ = try BMPDecoder.decode(bmp, limits: .standard) }
     let hubble = try JPEGDecoder.decode(jpeg, limits: .standard)
     // The name states the sizes; a different photograph under the same file name would
     // make the comparison with Pillow's line meaningless.
