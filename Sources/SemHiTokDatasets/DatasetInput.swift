@@ -11,8 +11,9 @@ public enum DatasetInput: Equatable, Sendable {
     /// A webdataset-style tar shard; each key is a sample's key.
     case shard(String)
 
-    /// The extensions (lowercased) of the files a folder contributes.
-    public static let imageExtensions: Set<String> = ["png", "jpg", "jpeg", "ppm", "pgm", "pnm"]
+    /// The extensions (lowercased) of the image files a folder contributes and of the
+    /// members that hold a webdataset sample's image: the formats `ImageFile` reads.
+    public static let imageExtensions: Set<String> = ["png", "jpg", "jpeg", "gif", "bmp", "ppm", "pgm", "pnm"]
     /// The extensions (lowercased) that make a file a list.
     public static let listExtensions: Set<String> = ["txt", "lst", "list"]
 

@@ -2,9 +2,6 @@
 /// member's key is its path up to the first dot of its file name, and its extension is the
 /// rest; consecutive members with the same key form one sample.
 public enum WebDatasetKey {
-    /// The extensions (lowercased, after the last dot) of the members that hold a sample's image.
-    public static let imageExtensions: Set<String> = ["jpg", "jpeg", "png", "ppm", "pgm", "pnm"]
-
     /// `path` split into its key and its extension: `"a/b.c.jpg"` gives `("a/b", "c.jpg")`.
     /// Nil when the file name has no dot or starts with one: such a member belongs to no
     /// sample, as in webdataset.
@@ -18,6 +15,6 @@ public enum WebDatasetKey {
     /// the last dot, is an image extension in any case.
     public static func isImage(extension: String) -> Bool {
         let last = `extension`.split(separator: ".", omittingEmptySubsequences: false).last ?? ""
-        return imageExtensions.contains(last.lowercased())
+        return DatasetInput.imageExtensions.contains(last.lowercased())
     }
 }

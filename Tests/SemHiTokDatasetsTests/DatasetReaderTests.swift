@@ -37,13 +37,13 @@ struct DatasetReaderTests {
     /// bytes ("a.png" before "a/b.png" before "b.png", "Z" before "a"); other files ignored.
     @Test func aFolderGivesItsImagesInByteOrder() throws {
         let folder = try TemporaryDirectory()
-        for name in ["b.png", "a/b.png", "a.png", "Z.JPG", "a/c/d.ppm", "notes.txt", "a/e.jpeg", "\u{e9}.png"] {
+        for name in ["b.png", "a/b.png", "a.png", "Z.JPG", "a/c/d.ppm", "notes.txt", "a/e.jpeg", "\u{e9}.png", "f.gif", "g.BMP", "h.webp"] {
             try FileManager.default.createDirectory(atPath: (folder.file(name) as NSString).deletingLastPathComponent,
                                                     withIntermediateDirectories: true)
             try writeBytes(Array(name.utf8), to: folder.file(name))
         }
         let entries = Self.entries([.folder(folder.path)])
-        #expect(entries.map(\.1) == ["Z.JPG", "a.png", "a/b.png", "a/c/d.ppm", "a/e.jpeg", "b.png", "\u{e9}.png"])
+        #expect(entries.map(\.1) == ["Z.JPG", "a.png", "a/b.png", "a/c/d.ppm", "a/e.jpeg", "b.png", "f.gif", "g.BMP", "\u{e9}.png"])
         #expect(try entries.map { try $0.2.get() } == entries.map { Array($0.1.utf8) })
     }
 
@@ -130,6 +130,7 @@ struct DatasetReaderTests {
         #expect(WebDatasetKey.split("x/.hidden.png") == nil)
         #expect(WebDatasetKey.split("README") == nil)
         #expect(WebDatasetKey.isImage(extension: "seg.PNG"))
+        #expect(WebDatasetKey.isImage(extension: "gif") && WebDatasetKey.isImage(extension: "bmp"))
         #expect(!WebDatasetKey.isImage(extension: "png.json"))
     }
 
