@@ -47,8 +47,8 @@ enum GemmBlocks {
     /// vectors of 64 bytes, are 24 KB of weights, within a 32 KB L1.
     static let kBlock = 384 / GemmKernel.blockPanels
     #endif
-    /// Rows per block: 120 rows of one block of `kBlock` packed inputs, 45 to 120 KB, beside
-    /// the partial sums in L2 (a multiple of every kernel's `blockRows`).
+    /// The most rows per block: 120 rows of one block of `kBlock` packed inputs, 45 to 120
+    /// KB, beside the partial sums in L2 (a multiple of every kernel's `blockRows`).
     static let rowBlock = 120
     /// Tiles per block: the partial sums of 120 rows x 512 outputs, 240 KB, within L2 with
     /// the packed rows beside them. Without this block, a product with thousands of outputs
@@ -82,8 +82,13 @@ enum GemmBlocks {
             return (first, max(0, min(depthPerBlock, inputs - first)), scratch + block * rowBlock * depthPerBlock)
         }
         let edge = scratch + rowBlock * kBlocks * depthPerBlock
-        for firstRow in stride(from: rows.lowerBound, to: rows.upperBound, by: rowBlock) {
-            let rowCount = min(rowBlock, rows.upperBound - firstRow)
+        // Blocks of equal height, at most `rowBlock`: 128 rows as 120 and 8 would stream every
+        // weight through the cache for the last 8 rows alone.
+        let rowBlockCount = max(1, (rows.count + rowBlock - 1) / rowBlock)
+        let evenShare = (rows.count + rowBlockCount - 1) / rowBlockCount
+        let rowsPerBlock = max(blockRows, (evenShare + blockRows - 1) / blockRows * blockRows)
+        for firstRow in stride(from: rows.lowerBound, to: rows.upperBound, by: rowsPerBlock) {
+            let rowCount = min(rowsPerBlock, rows.upperBound - firstRow)
             let paddedRows = (rowCount + blockRows - 1) / blockRows * blockRows
             // Packed once for every block of tiles: a product with thousands of outputs
             // would otherwise copy its rows again for each.
