@@ -4,10 +4,11 @@ pixels Pillow gives for each, and compact references for the photographs in
 
 Most files are written by Pillow (libjpeg-turbo) at several sizes, qualities, chroma
 subsamplings, with progressive, optimized-table and restart-interval options, in greyscale,
-and with EXIF orientations 1 to 8. What Pillow cannot write (4:4:0 and mixed sampling
-factors, non-interleaved sequential scans, hand-written progressive scripts, SOF1 with
-16-bit quantization tables, RGB component identifiers) is written by the small baseline and
-progressive Huffman encoder in this file (`craft_jpeg`). A few files are Pillow's output
+in CMYK, and with EXIF orientations 1 to 8. What Pillow cannot write (4:4:0 and mixed
+sampling factors, non-interleaved sequential scans, hand-written progressive scripts, SOF1
+with 16-bit quantization tables, RGB component identifiers, YCCK, CMYK without an Adobe
+marker or with subsampling) is written by the small baseline and progressive Huffman
+encoder in this file (`craft_jpeg`). A few files are Pillow's output
 edited at the marker level (tables omitted, bytes inserted between segments, XMP or
 damaged EXIF segments added).
 
@@ -87,6 +88,14 @@ def noise(width, height, seed=0x4A504547):
     """Uniform random pixels: every coefficient busy, long Huffman codes."""
     rng = np.random.default_rng(seed + 1000 * width + height)
     return Image.fromarray(rng.integers(0, 256, (height, width, 3), dtype=np.uint8))
+
+
+def inks(width, height):
+    """A CMYK image whose four channels all vary: the photograph's complements as C, M, Y
+    and the gradient's blue wave, scaled down, as K."""
+    rgb = np.asarray(photo(width, height).convert("RGB"))
+    black = np.asarray(gradient(width, height))[:, :, 2] * 3 // 5
+    return Image.fromarray(np.dstack([255 - rgb, black]).astype(np.uint8), "CMYK")
 
 
 CONTENT = {"photo": photo, "gradient": gradient, "noise": noise}
@@ -384,7 +393,9 @@ def craft_jpeg(image, sampling, scans, sof=0xC0, restart_interval=0, colour="ycb
 
     sampling: (h, v) per component; scans: dicts with `components` (indices), and for
     progressive frames `ss`, `se`, `ah`, `al`; sof: 0xC0, 0xC1 or 0xC2; colour: "ycbcr"
-    (Pillow's conversion), "rgb" (no conversion) or "grey"; head_segments: whole segments
+    (Pillow's conversion), "rgb" (no conversion), "grey", or for a CMYK `image` "cmyk" or
+    "ycck" (stored the Adobe way, inverted; YCCK as the YCbCr of the inverted C, M, Y,
+    which libjpeg's YCCK conversion undoes, and the inverted K); head_segments: whole segments
     written after SOI; huffman: "optimal" (tables from each scan's statistics, written
     before it), "standard" (annex K tables, written) or "omitted" (annex K tables, not
     written, as Motion JPEG frames do).
@@ -393,6 +404,12 @@ def craft_jpeg(image, sampling, scans, sof=0xC0, restart_interval=0, colour="ycb
         planes = [np.asarray(image.convert("L"))]
     elif colour == "rgb":
         planes = [np.asarray(image.convert("RGB"))[:, :, c] for c in range(3)]
+    elif colour == "cmyk":
+        planes = [255 - np.asarray(image)[:, :, c] for c in range(4)]
+    elif colour == "ycck":
+        ink = np.asarray(image)
+        ycc = np.asarray(Image.fromarray(np.ascontiguousarray(ink[:, :, :3]), "RGB").convert("YCbCr"))
+        planes = [ycc[:, :, c] for c in range(3)] + [255 - ink[:, :, 3]]
     else:
         planes = [np.asarray(image.convert("YCbCr"))[:, :, c] for c in range(3)]
     width, height = image.size
@@ -520,6 +537,8 @@ SEPARATE_DC = [((0,), 0, 0, 0, 1), ((1,), 0, 0, 0, 0), ((2,), 0, 0, 0, 0), ((0,)
 DC_ONLY = [((0, 1, 2), 0, 0, 0, 0)]
 NO_CHROMA_AC = [((0, 1, 2), 0, 0, 0, 0), ((0,), 1, 63, 0, 0)]
 LOW_BANDS_ONLY = [((0, 1, 2), 0, 0, 0, 0), ((0,), 1, 5, 0, 0), ((1,), 1, 5, 0, 1), ((2,), 1, 2, 0, 0)]
+FOUR_SUCCESSIVE = [((0, 1, 2, 3), 0, 0, 0, 1), ((3,), 1, 63, 0, 1), ((0,), 1, 63, 0, 0), ((1,), 1, 63, 0, 0),
+                   ((2,), 1, 63, 0, 0), ((0, 1, 2, 3), 0, 0, 1, 0), ((3,), 1, 63, 1, 0)]
 GREY_SUCCESSIVE = [((0,), 0, 0, 0, 1), ((0,), 1, 63, 0, 2), ((0,), 1, 63, 2, 1), ((0,), 0, 0, 1, 0),
                    ((0,), 1, 63, 1, 0)]
 
@@ -587,6 +606,12 @@ def fixtures():
     files.append(("rgb_33x17_q90_adobe.jpg", pillow_jpeg(photo(33, 17), quality=90, keep_rgb=True)))
     files.append(("rgb_33x17_q90_adobe_progressive.jpg",
                   pillow_jpeg(photo(33, 17), quality=90, keep_rgb=True, progressive=True)))
+
+    # Pillow, CMYK: an Adobe marker with transform 0, components C, M, Y, K at 1 x 1,
+    # stored inverted (Pillow's raw mode CMYK;I).
+    files.append(("cmyk_33x17_q75_adobe.jpg", pillow_jpeg(inks(33, 17), quality=75)))
+    files.append(("cmyk_33x17_q90_adobe_progressive.jpg", pillow_jpeg(inks(33, 17), quality=90, progressive=True)))
+    files.append(("exif_orientation6_cmyk.jpg", insert_after_app0(pillow_jpeg(inks(17, 9), quality=75), exif_segment(6))))
 
     # EXIF and XMP orientation.
     upright = pillow_jpeg(photo(33, 17), quality=75, subsampling=2)
@@ -673,6 +698,25 @@ def fixtures():
                   craft_jpeg(image, [(2, 2), (1, 1), (1, 1)], script(SUCCESSIVE), sof=0xC2, huffman="standard")))
     files.append(("craft_other_identifiers.jpg",
                   craft_jpeg(image, [(2, 1), (1, 1), (1, 1)], interleaved(3), identifiers=(0, 1, 2))))
+    # Four components, crafted: the Adobe transform decides CMYK (0, or no marker) or YCCK
+    # (2, and any other value); a JFIF marker plays no part; Pillow inverts either way.
+    adobe = {transform: segment(0xEE, b"Adobe\x00\x64\x00\x00\x00\x00" + bytes([transform])) for transform in (0, 1, 2)}
+    cmyk_ids = (67, 77, 89, 75)
+    files.append(("craft_cmyk_no_adobe.jpg", craft_jpeg(inks(33, 17), [(1, 1)] * 4, interleaved(4), colour="cmyk",
+                                                        identifiers=cmyk_ids)))
+    files.append(("craft_ycck_420.jpg", craft_jpeg(inks(61, 47), [(2, 2), (1, 1), (1, 1), (2, 2)], interleaved(4),
+                                                   colour="ycck", identifiers=(1, 2, 3, 4), head_segments=[adobe[2]])))
+    files.append(("craft_ycck_adobe_transform1.jpg",
+                  craft_jpeg(inks(33, 17), [(2, 1), (1, 1), (1, 1), (2, 1)], interleaved(4), colour="ycck",
+                             identifiers=(1, 2, 3, 4), head_segments=[adobe[1]])))
+    files.append(("craft_ycck_jfif_progressive_restart.jpg",
+                  craft_jpeg(inks(33, 17), [(1, 2), (1, 1), (1, 1), (1, 1)], script(FOUR_SUCCESSIVE), sof=0xC2,
+                             restart_interval=2, colour="ycck", identifiers=(1, 2, 3, 4),
+                             head_segments=[segment(0xE0, b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"), adobe[2]])))
+    files.append(("craft_cmyk_noninterleaved_restart.jpg",
+                  craft_jpeg(inks(33, 17), [(2, 2), (1, 1), (2, 1), (1, 1)],
+                             [{"components": [3]}, {"components": [0, 1]}, {"components": [2]}], restart_interval=3,
+                             colour="cmyk", identifiers=cmyk_ids, head_segments=[adobe[0]])))
     return files
 
 

@@ -7,7 +7,7 @@ import Testing
 /// decoder never crashes, hangs or reads out of bounds on the way. The test also checks
 /// that its trials reach the outcomes it describes, so that none is left unchecked.
 struct JPEGCorruptionTests {
-    /// Seven fixtures in turn, decoded with a limit of 2^16 pixels.
+    /// Nine fixtures in turn, decoded with a limit of 2^16 pixels.
     ///
     /// JPEG has no checksum, so the decoder cannot see most damage: a changed coefficient
     /// or quantization value is a different valid image, and many damaged files are
@@ -24,11 +24,12 @@ struct JPEGCorruptionTests {
     @Test func damagedFilesHaveTheAllowedOutcomes() throws {
         let names = ["photo_33x17_q75_420_baseline.jpg", "photo_33x17_q95_444_progressive.jpg",
                      "noise_33x17_q75_444_restart5.jpg", "craft_progressive_successive.jpg",
-                     "craft_mixed_sampling.jpg", "exif_orientation6.jpg", "grey_17x9_q50_progressive.jpg"]
+                     "craft_mixed_sampling.jpg", "exif_orientation6.jpg", "grey_17x9_q50_progressive.jpg",
+                     "cmyk_33x17_q75_adobe.jpg", "craft_ycck_jfif_progressive_restart.jpg"]
         let originals = try names.map { try readBytes(RepositoryPaths.golden("images/jpeg/" + $0)) }
         let limits = ImageLimits(maximumPixelCount: 1 << 16)
         let decodedOriginals = try originals.map { try JPEGDecoder.decode($0, limits: limits) }
-        let tally = tallyDamage(to: originals, seed: 0x4A504547, trials: 3500, fieldEdits: Self.fieldEdits) { file in
+        let tally = tallyDamage(to: originals, seed: 0x4A504547, trials: 4500, fieldEdits: Self.fieldEdits) { file in
             let predicted = Self.predictedKind(of: file)
             do throws(ImageDecodingProblem) {
                 let image = try JPEGDecoder.decode(file.bytes, limits: limits)

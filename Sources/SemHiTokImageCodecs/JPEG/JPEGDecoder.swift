@@ -3,11 +3,11 @@
 /// gives (Spec/jpeg.md).
 ///
 /// Decoded: baseline and extended sequential Huffman (SOF0, SOF1) and progressive Huffman
-/// (SOF2) frames with 8-bit samples, one component (grey, replicated to R, G, B) or three
-/// (YCbCr, or RGB by libjpeg's rules) with sampling factors 1 and 2, restart intervals, any
+/// (SOF2) frames with 8-bit samples, one component (grey, replicated to R, G, B), three
+/// (YCbCr, or RGB by libjpeg's rules) or four (CMYK or YCCK by the Adobe marker, converted
+/// to RGB as Pillow converts them) with sampling factors 1 and 2, restart intervals, any
 /// number of scans. Refused as `unsupported`: arithmetic coding, lossless and hierarchical
-/// frames, 12-bit samples, CMYK and YCCK, heights given by a DNL marker. The EXIF
-/// orientation is applied.
+/// frames, 12-bit samples, heights given by a DNL marker. The EXIF orientation is applied.
 ///
 /// Errors are thrown as `ImageDecodingProblem` (typed throws).
 public enum JPEGDecoder {
@@ -130,7 +130,7 @@ public enum JPEGDecoder {
             offsets.append(total)
             total += component.widthInBlocks * component.heightInBlocks * 64
         }
-        let isRGB = frame.components.count == 3 && application.isRGB(componentIdentifiers: frame.components.map(\.identifier))
+        let colorSpace = JPEGColorSpace.of(componentIdentifiers: frame.components.map(\.identifier), application: application)
         // The inverse DCT writes every sample, so the buffer needs no zeroing first.
         let samples = UnsafeMutablePointer<UInt8>.allocate(capacity: total)
         defer { samples.deallocate() }
@@ -141,7 +141,7 @@ public enum JPEGDecoder {
                 into: samples + offsets[index],
                 smoothing: smoothing ? JPEGBlockSmoothing(component: component, storage: storage[index], frame: frame) : nil)
         }
-        let image = JPEGImageAssembler.assemble(frame, samples: UnsafePointer(samples), offsets: offsets, isRGB: isRGB)
+        let image = JPEGImageAssembler.assemble(frame, samples: UnsafePointer(samples), offsets: offsets, colorSpace: colorSpace)
         let orientation = JPEGOrientation.value(exif: application.exif, xmp: application.xmp) ?? 1
         return JPEGOrientation.apply(orientation, to: image)
     }

@@ -28,7 +28,7 @@ struct JPEGFrame {
     /// Image size in pixels.
     let width: Int
     let height: Int
-    /// The components in frame order: 1 (grey) or 3.
+    /// The components in frame order: 1 (grey), 3 or 4.
     let components: [JPEGComponent]
     /// The largest sampling factors over the components.
     let maximumHorizontalSampling: Int
@@ -39,7 +39,7 @@ struct JPEGFrame {
 
     /// Parses the payload of a SOF0, SOF1 or SOF2 segment and checks the size against
     /// `limits` before anything is allocated. Throws `unsupported` for a sample precision
-    /// other than 8 bits, a component count other than 1 or 3, sampling factors 3 or 4, or a
+    /// other than 8 bits, a component count other than 1, 3 or 4, sampling factors 3 or 4, or a
     /// height left to a DNL marker; `tooLarge` beyond the limits; `corrupt` otherwise.
     static func parse(_ payload: UnsafeRawBufferPointer, isProgressive: Bool, limits: ImageLimits) throws(ImageDecodingProblem) -> JPEGFrame {
         guard payload.count >= 6 else { throw .corrupt("the SOF segment is \(payload.count) bytes, too short for a frame header") }
@@ -49,10 +49,9 @@ struct JPEGFrame {
         let width = Int(payload[3]) << 8 | Int(payload[4])
         let count = Int(payload[5])
         switch count {
-        case 1, 3: break
+        case 1, 3, 4: break
         case 0: throw .corrupt("the frame has no components")
-        case 4: throw .unsupported("4-component (CMYK or YCCK) JPEG")
-        default: throw .unsupported("\(count)-component JPEG; only greyscale and 3-component images are decoded")
+        default: throw .unsupported("\(count)-component JPEG; only 1-, 3- and 4-component images are decoded")
         }
         guard payload.count == 6 + 3 * count else {
             throw .corrupt("the SOF segment is \(payload.count) bytes; \(count) components need \(6 + 3 * count)")
