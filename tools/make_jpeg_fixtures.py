@@ -8,7 +8,8 @@ in CMYK, and with EXIF orientations 1 to 8. What Pillow cannot write (4:4:0 and 
 sampling factors, non-interleaved sequential scans, hand-written progressive scripts, SOF1
 with 16-bit quantization tables, RGB component identifiers, YCCK, CMYK without an Adobe
 marker or with subsampling) is written by the small baseline and progressive Huffman
-encoder in this file (`craft_jpeg`). A few files are Pillow's output
+encoder in this file (`craft_jpeg`); lossless files (SOF3, which Pillow cannot write) by
+its lossless encoder (`craft_lossless`). A few files are Pillow's output
 edited at the marker level (tables omitted, bytes inserted between segments, XMP or
 damaged EXIF segments added).
 
@@ -387,19 +388,10 @@ def standard_tables():
     return tables
 
 
-def craft_jpeg(image, sampling, scans, sof=0xC0, restart_interval=0, colour="ycbcr", identifiers=(1, 2, 3),
-               quant_scale=1.0, sixteen_bit_quant=False, head_segments=(), huffman="optimal"):
-    """A JPEG of `image` written by this file's encoder.
-
-    sampling: (h, v) per component; scans: dicts with `components` (indices), and for
-    progressive frames `ss`, `se`, `ah`, `al`; sof: 0xC0, 0xC1 or 0xC2; colour: "ycbcr"
-    (Pillow's conversion), "rgb" (no conversion), "grey", or for a CMYK `image` "cmyk" or
-    "ycck" (stored the Adobe way, inverted; YCCK as the YCbCr of the inverted C, M, Y,
-    which libjpeg's YCCK conversion undoes, and the inverted K); head_segments: whole segments
-    written after SOI; huffman: "optimal" (tables from each scan's statistics, written
-    before it), "standard" (annex K tables, written) or "omitted" (annex K tables, not
-    written, as Motion JPEG frames do).
-    """
+def component_samples(image, sampling, colour):
+    """(h, v, samples) per component: the planes of `image` in `colour` (see craft_jpeg),
+    box-averaged to each component's resolution, ceil(width h / hMax) by
+    ceil(height v / vMax)."""
     if colour == "grey":
         planes = [np.asarray(image.convert("L"))]
     elif colour == "rgb":
@@ -415,16 +407,70 @@ def craft_jpeg(image, sampling, scans, sof=0xC0, restart_interval=0, colour="ycb
     width, height = image.size
     h_max = max(h for h, _ in sampling)
     v_max = max(v for _, v in sampling)
-    mcus_per_line = -(-width // (8 * h_max))
-    mcu_rows = -(-height // (8 * v_max))
-    components = []
-    for index, ((h, v), plane) in enumerate(zip(sampling, planes)):
+    result = []
+    for (h, v), plane in zip(sampling, planes):
         comp_width, comp_height = -(-width * h // h_max), -(-height * v // v_max)
-        # Box-average to the component's resolution, then replicate the edges to fill the
-        # MCU grid (the encoder's choice; the decoder sees only the result).
         fy, fx = v_max // v, h_max // h
         padded = np.pad(plane.astype(np.int64), ((0, comp_height * fy - height), (0, comp_width * fx - width)), mode="edge")
         reduced = (padded.reshape(comp_height, fy, comp_width, fx).sum(axis=(1, 3)) + fy * fx // 2) // (fy * fx)
+        result.append((h, v, reduced))
+    return result
+
+
+def scan_bytes(events, sos_payload, huffman="optimal"):
+    """A scan's DHT segments (unless `huffman` is "omitted"), its SOS segment and its
+    entropy-coded data, from its recorded events."""
+    out = bytearray()
+    statistics = {}
+    for event in events.events:
+        if event[0] == "symbol":
+            statistics.setdefault(event[1], {}).setdefault(event[2], 0)
+            statistics[event[1]][event[2]] += 1
+    codes = {}
+    for table in sorted(statistics):
+        counts, symbols = optimal_table(statistics[table]) if huffman == "optimal" else standard_tables()[table]
+        codes[table] = canonical_codes(counts, symbols)
+        if huffman != "omitted":
+            out += segment(0xC4, bytes([(0x10 if table[0] == "ac" else 0) | table[1]]) + bytes(counts) + bytes(symbols))
+    out += segment(0xDA, sos_payload)
+    writer = BitWriter()
+    for event in events.events:
+        if event[0] == "symbol":
+            code, length = codes[event[1]][event[2]]
+            writer.write(code, length)
+        elif event[0] == "bits":
+            writer.write(event[1], event[2])
+        else:
+            writer.align()
+            writer.out += bytes([0xFF, 0xD0 + event[1]])
+    writer.align()
+    out += writer.out
+    return bytes(out)
+
+
+def craft_jpeg(image, sampling, scans, sof=0xC0, restart_interval=0, colour="ycbcr", identifiers=(1, 2, 3),
+               quant_scale=1.0, sixteen_bit_quant=False, head_segments=(), huffman="optimal"):
+    """A JPEG of `image` written by this file's encoder.
+
+    sampling: (h, v) per component; scans: dicts with `components` (indices), and for
+    progressive frames `ss`, `se`, `ah`, `al`; sof: 0xC0, 0xC1 or 0xC2; colour: "ycbcr"
+    (Pillow's conversion), "rgb" (no conversion), "grey", or for a CMYK `image` "cmyk" or
+    "ycck" (stored the Adobe way, inverted; YCCK as the YCbCr of the inverted C, M, Y,
+    which libjpeg's YCCK conversion undoes, and the inverted K); head_segments: whole segments
+    written after SOI; huffman: "optimal" (tables from each scan's statistics, written
+    before it), "standard" (annex K tables, written) or "omitted" (annex K tables, not
+    written, as Motion JPEG frames do).
+    """
+    width, height = image.size
+    h_max = max(h for h, _ in sampling)
+    v_max = max(v for _, v in sampling)
+    mcus_per_line = -(-width // (8 * h_max))
+    mcu_rows = -(-height // (8 * v_max))
+    components = []
+    for index, (h, v, reduced) in enumerate(component_samples(image, sampling, colour)):
+        comp_height, comp_width = reduced.shape
+        # Replicate the edges to fill the MCU grid (the encoder's choice; the decoder sees
+        # only the result).
         grid = np.pad(reduced, ((0, mcu_rows * v * 8 - comp_height), (0, mcus_per_line * h * 8 - comp_width)), mode="edge")
         table = LUMINANCE_QUANT if index == 0 else CHROMINANCE_QUANT
         quant = np.clip(np.round(np.array(table) * quant_scale), 1, 65535 if sixteen_bit_quant else 255).astype(np.int64)
@@ -488,34 +534,97 @@ def craft_jpeg(image, sampling, scans, sof=0xC0, restart_interval=0, colour="ycb
                         encode_ac_refinement(events, block, ss, se, al)
         events.flush_end_of_band()
 
-        statistics = {}
-        for event in events.events:
-            if event[0] == "symbol":
-                statistics.setdefault(event[1], {}).setdefault(event[2], 0)
-                statistics[event[1]][event[2]] += 1
-        codes = {}
-        for table in sorted(statistics):
-            counts, symbols = optimal_table(statistics[table]) if huffman == "optimal" else standard_tables()[table]
-            codes[table] = canonical_codes(counts, symbols)
-            if huffman != "omitted":
-                out += segment(0xC4, bytes([(0x10 if table[0] == "ac" else 0) | table[1]]) + bytes(counts) + bytes(symbols))
         sos = bytes([len(members)])
         for index in members:
             slot = components[index]["slot"]
             sos += bytes([identifiers[index], (slot << 4) | slot])
-        out += segment(0xDA, sos + bytes([ss, se, (ah << 4) | al]))
-        writer = BitWriter()
-        for event in events.events:
-            if event[0] == "symbol":
-                code, length = codes[event[1]][event[2]]
-                writer.write(code, length)
-            elif event[0] == "bits":
-                writer.write(event[1], event[2])
+        out += scan_bytes(events, sos + bytes([ss, se, (ah << 4) | al]), huffman)
+    out += b"\xff\xd9"
+    return bytes(out)
+
+
+def lossless_differences(samples, predictor, point_transform, first_rows):
+    """T.81 H.1.2: the differences (modulo 2^16, as -32767...32768) of 8-bit `samples`
+    shifted right by `point_transform`, predicted with selection value `predictor` (1 to 7);
+    rows in `first_rows` (the scan's first and those after a restart) are predicted from
+    2^(7 - point_transform) and then from the left."""
+    x = samples.astype(np.int64) >> point_transform
+    height, width = x.shape
+    differences = np.zeros_like(x)
+    for r in range(height):
+        for c in range(width):
+            if r in first_rows:
+                prediction = (1 << (7 - point_transform)) if c == 0 else x[r, c - 1]
+            elif c == 0:
+                prediction = x[r - 1, c]
             else:
-                writer.align()
-                writer.out += bytes([0xFF, 0xD0 + event[1]])
-        writer.align()
-        out += writer.out
+                a, b, d = x[r, c - 1], x[r - 1, c], x[r - 1, c - 1]
+                prediction = [a, b, d, a + b - d, a + ((b - d) >> 1), b + ((a - d) >> 1), (a + b) >> 1][predictor - 1]
+            difference = (x[r, c] - prediction) % 65536
+            differences[r, c] = difference - 65536 if difference > 32768 else difference
+    return differences
+
+
+def craft_lossless(image, sampling, scans, predictor, point_transform=0, restart_interval=0, colour="rgb",
+                   identifiers=(1, 2, 3), head_segments=()):
+    """A lossless Huffman JPEG (SOF3, T.81 annex H) of `image`, 8-bit.
+
+    sampling, scans (dicts with `components`), colour, identifiers and head_segments as for
+    craft_jpeg; predictor: the selection value Ss; point_transform: Al. A restart interval
+    must be a whole number of MCU rows (libjpeg requires it), so restarts fall at the start
+    of MCU rows; in an interleaved scan an MCU row is v sample rows of each component, and
+    every one of those MCU rows after a restart starts with first-row prediction.
+    """
+    width, height = image.size
+    h_max = max(h for h, _ in sampling)
+    v_max = max(v for _, v in sampling)
+    components = [dict(h=h, v=v, samples=samples, slot=min(index, 1))
+                  for index, (h, v, samples) in enumerate(component_samples(image, sampling, colour))]
+    out = bytearray(b"\xff\xd8")
+    for s in head_segments:
+        out += s
+    sof_payload = struct.pack(">BHHB", 8, height, width, len(components))
+    for identifier, c in zip(identifiers, components):
+        sof_payload += bytes([identifier, (c["h"] << 4) | c["v"], 0])
+    out += segment(0xC3, sof_payload)
+    if restart_interval:
+        out += segment(0xDD, struct.pack(">H", restart_interval))
+    for scan in scans:
+        members = scan["components"]
+        single = len(members) == 1
+        first = components[members[0]]
+        per_line = first["samples"].shape[1] if single else -(-width // h_max)
+        mcu_rows = first["samples"].shape[0] if single else -(-height // v_max)
+        assert restart_interval % per_line == 0
+        rows_per_interval = restart_interval // per_line
+        differences = {}
+        for index in members:
+            c = components[index]
+            rows_per_mcu = 1 if single else c["v"]
+            first_rows = {r for r in range(c["samples"].shape[0])
+                          if r % rows_per_mcu == 0 and (r // rows_per_mcu) % (rows_per_interval or mcu_rows + 1) == 0}
+            differences[index] = lossless_differences(c["samples"], predictor, point_transform, first_rows | {0})
+        events = ScanEvents()
+        for mcu in range(per_line * mcu_rows):
+            if restart_interval and mcu and mcu % restart_interval == 0:
+                events.restart((mcu // restart_interval - 1) & 7)
+            row, column = divmod(mcu, per_line)
+            for index in members:
+                c = components[index]
+                cells = [(row, column)] if single else [
+                    (row * c["v"] + y, column * c["h"] + x) for y in range(c["v"]) for x in range(c["h"])]
+                for sample_row, sample_column in cells:
+                    inside = sample_row < c["samples"].shape[0] and sample_column < c["samples"].shape[1]
+                    # Samples past the component's edge are coded but never used: 0.
+                    difference = int(differences[index][sample_row, sample_column]) if inside else 0
+                    size = 16 if difference == 32768 else bit_length(abs(difference))
+                    events.symbol(("dc", c["slot"]), size)
+                    if size < 16:
+                        events.bits(magnitude_bits(difference, size), size)
+        sos = bytes([len(members)])
+        for index in members:
+            sos += bytes([identifiers[index], components[index]["slot"] << 4])
+        out += scan_bytes(events, sos + bytes([predictor, 0, point_transform]))
     out += b"\xff\xd9"
     return bytes(out)
 
@@ -717,6 +826,36 @@ def fixtures():
                   craft_jpeg(inks(33, 17), [(2, 2), (1, 1), (2, 1), (1, 1)],
                              [{"components": [3]}, {"components": [0, 1]}, {"components": [2]}], restart_interval=3,
                              colour="cmyk", identifiers=cmyk_ids, head_segments=[adobe[0]])))
+
+    # Lossless (SOF3), crafted: every predictor on RGB (3 components without a JFIF or
+    # Adobe marker are RGB in lossless frames), point transforms, subsampling (upsampled by
+    # replication), restarts, grey, CMYK, an Adobe RGB marker, separate scans.
+    for predictor in range(1, 8):
+        files.append((f"craft_lossless_predictor{predictor}.jpg",
+                      craft_lossless(photo(33, 17), [(1, 1)] * 3, interleaved(3), predictor)))
+    files.append(("craft_lossless_point_transform3.jpg", craft_lossless(photo(33, 17), [(1, 1)] * 3, interleaved(3), 6, 3)))
+    files.append(("craft_lossless_grey_point_transform7.jpg",
+                  craft_lossless(photo(17, 9), [(1, 1)], interleaved(1), 4, 7, colour="grey")))
+    files.append(("craft_lossless_grey_restart.jpg",
+                  craft_lossless(photo(17, 9), [(1, 1)], interleaved(1), 7, 1, restart_interval=34, colour="grey")))
+    files.append(("craft_lossless_420_restart.jpg",
+                  craft_lossless(photo(33, 17), [(2, 2), (1, 1), (1, 1)], interleaved(3), 4, restart_interval=17)))
+    files.append(("craft_lossless_mixed_sampling.jpg",
+                  craft_lossless(photo(33, 17), [(2, 1), (1, 2), (1, 1)], interleaved(3), 5)))
+    files.append(("craft_lossless_adobe_rgb_422.jpg",
+                  craft_lossless(photo(33, 17), [(2, 1), (1, 1), (1, 1)], interleaved(3), 2,
+                                 head_segments=[adobe[0]])))
+    files.append(("craft_lossless_cmyk.jpg", craft_lossless(inks(33, 17), [(1, 1)] * 4, interleaved(4), 1, colour="cmyk",
+                                                            identifiers=cmyk_ids)))
+    files.append(("craft_lossless_separate_scans_restart.jpg",
+                  craft_lossless(photo(33, 17), [(1, 2), (1, 1), (1, 1)],
+                                 [{"components": [0]}, {"components": [2]}, {"components": [1]}], 3, restart_interval=66)))
+    # A restart every row of a component with v = 2 in a scan of its own: libjpeg restarts
+    # prediction at the first row of each pair instead of at the row after the marker, so
+    # Pillow's odd rows differ from what this encoder (following T.81) meant.
+    files.append(("craft_lossless_restart_inside_imcu_row.jpg",
+                  craft_lossless(photo(33, 17), [(1, 2), (1, 1), (1, 1)], [{"components": [0]}, {"components": [1, 2]}],
+                                 1, restart_interval=33)))
     return files
 
 

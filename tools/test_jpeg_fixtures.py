@@ -1,9 +1,10 @@
 """pytest: the JPEG fixture generator (tools/make_jpeg_fixtures.py).
 
 - A rerun reproduces golden/images/jpeg byte for byte.
-- The crafted files decode through Pillow to images close to their source (four-component
+- The crafted DCT files decode through Pillow to images close to their source (four-component
   files to inks close to those written): the encoder in the generator writes what it means
-  to write, so the fixtures test what they claim.
+  to write, so the fixtures test what they claim. Lossless files give back their source
+  exactly, but for libjpeg's restart quirk (Spec/jpeg.md 4.5).
 - The encoder's optimal Huffman tables are complete prefix codes within 16 bits.
 
 Skipped without ../shared/testdata, which the generator reads.
@@ -37,7 +38,8 @@ def test_rerun_reproduces_the_committed_files(tmp_path, monkeypatch):
 
 def test_crafted_files_look_like_their_source():
     for name, data in fixtures.fixtures():
-        if not name.startswith("craft_"):
+        # Lossless files are held to their exact source below.
+        if not name.startswith("craft_") or name.startswith("craft_lossless"):
             continue
         image = Image.open(io.BytesIO(data))
         width, height = image.size
@@ -55,6 +57,30 @@ def test_crafted_files_look_like_their_source():
                 source = source.convert("L")
             errors.append(np.abs(np.asarray(source.convert("RGB"), dtype=np.float64) - decoded).mean())
         assert min(errors) < 50, name
+
+
+def test_lossless_files_hold_their_source_exactly():
+    """Pillow gives back the samples the lossless encoder was given (shifted by the point
+    transform), except where libjpeg restarts prediction at another row than T.81 (Spec/jpeg.md
+    4.5): there the rows after a restart marker differ."""
+    image = fixtures.photo(33, 17)
+    source = np.asarray(image.convert("RGB"), dtype=np.int64)
+    for predictor in range(1, 8):
+        for point_transform in (0, 3):
+            data = fixtures.craft_lossless(image, [(1, 1)] * 3, fixtures.interleaved(3), predictor, point_transform)
+            decoded = np.asarray(Image.open(io.BytesIO(data)).convert("RGB"), dtype=np.int64)
+            assert (decoded == (source >> point_transform) << point_transform).all(), (predictor, point_transform)
+    grey = np.asarray(image.convert("L"), dtype=np.int64)
+    data = fixtures.craft_lossless(image, [(1, 1)], fixtures.interleaved(1), 4, 7, colour="grey")
+    assert (np.asarray(Image.open(io.BytesIO(data)), dtype=np.int64) == (grey >> 7) << 7).all()
+    sampling = [(1, 2), (1, 1), (1, 1)]
+    luma = fixtures.component_samples(image, sampling, "rgb")[0][2]
+    for restart_interval, odd_rows_match in ((66, True), (33, False)):
+        data = fixtures.craft_lossless(image, sampling, [{"components": [0]}, {"components": [1, 2]}], 1,
+                                       restart_interval=restart_interval)
+        red = np.asarray(Image.open(io.BytesIO(data)).convert("RGB"), dtype=np.int64)[:, :, 0]
+        assert (red[0::2] == luma[0::2]).all()
+        assert (red[1::2] == luma[1::2]).all() == odd_rows_match
 
 
 def test_optimal_tables_are_complete_codes_within_16_bits():

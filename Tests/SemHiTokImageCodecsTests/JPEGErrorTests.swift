@@ -269,7 +269,7 @@ struct JPEGErrorTests {
 
     @Test func refusesWhatIsNotDecoded() {
         let frames: [(UInt8, String)] = [
-            (0xC3, "lossless JPEG (SOF3)"), (0xC5, "hierarchical JPEG (SOF5)"), (0xC6, "hierarchical JPEG (SOF6)"),
+            (0xC5, "hierarchical JPEG (SOF5)"), (0xC6, "hierarchical JPEG (SOF6)"),
             (0xC7, "hierarchical JPEG (SOF7)"), (0xC9, "arithmetic-coded JPEG (SOF9)"), (0xCA, "arithmetic-coded JPEG (SOF10)"),
             (0xCB, "lossless JPEG with arithmetic coding (SOF11)"), (0xCD, "hierarchical JPEG with arithmetic coding (SOF13)"),
             (0xCE, "hierarchical JPEG with arithmetic coding (SOF14)"), (0xCF, "hierarchical JPEG with arithmetic coding (SOF15)"),

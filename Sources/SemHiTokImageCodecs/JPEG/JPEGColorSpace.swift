@@ -5,10 +5,12 @@ enum JPEGColorSpace: Equatable {
 
     /// The colour space of a frame of `componentIdentifiers.count` components (1, 3 or 4)
     /// after `application` was read. Three components: a JFIF marker means YCbCr; else an
-    /// Adobe marker decides (transform 0 is RGB, any other value YCbCr); else identifiers
-    /// 'R', 'G', 'B' mean RGB; else YCbCr. Four components: an Adobe marker with transform 0
-    /// means CMYK, with any other transform YCCK; without one, CMYK (JFIF plays no part).
-    static func of(componentIdentifiers: [UInt8], application: JPEGApplicationSegments) -> JPEGColorSpace {
+    /// Adobe marker decides (transform 0 is RGB, any other value YCbCr); else, in a lossless
+    /// frame, RGB; else identifiers 'R', 'G', 'B' mean RGB, any others YCbCr. Four
+    /// components: an Adobe marker with transform 0 means CMYK, with any other transform
+    /// YCCK; without one, CMYK (JFIF plays no part).
+    static func of(componentIdentifiers: [UInt8], application: JPEGApplicationSegments,
+                   isLossless: Bool = false) -> JPEGColorSpace {
         switch componentIdentifiers.count {
         case 1:
             return .grey
@@ -18,7 +20,7 @@ enum JPEGColorSpace: Equatable {
         default:
             if application.sawJFIF { return .yCbCr }
             if let transform = application.adobeTransform { return transform == 0 ? .rgb : .yCbCr }
-            return componentIdentifiers == Array("RGB".utf8) ? .rgb : .yCbCr
+            return isLossless || componentIdentifiers == Array("RGB".utf8) ? .rgb : .yCbCr
         }
     }
 }

@@ -2,12 +2,13 @@
 /// with its default settings) followed by `ImageOps.exif_transpose` and a conversion to RGB
 /// gives (Spec/jpeg.md).
 ///
-/// Decoded: baseline and extended sequential Huffman (SOF0, SOF1) and progressive Huffman
-/// (SOF2) frames with 8-bit samples, one component (grey, replicated to R, G, B), three
-/// (YCbCr, or RGB by libjpeg's rules) or four (CMYK or YCCK by the Adobe marker, converted
-/// to RGB as Pillow converts them) with sampling factors 1 and 2, restart intervals, any
-/// number of scans. Refused as `unsupported`: arithmetic coding, lossless and hierarchical
-/// frames, 12-bit samples, heights given by a DNL marker. The EXIF orientation is applied.
+/// Decoded: baseline and extended sequential Huffman (SOF0, SOF1), progressive Huffman
+/// (SOF2) and lossless Huffman (SOF3) frames with 8-bit samples, one component (grey,
+/// replicated to R, G, B), three (YCbCr, or RGB by libjpeg's rules) or four (CMYK or YCCK by
+/// the Adobe marker, converted to RGB as Pillow converts them) with sampling factors 1 and
+/// 2, restart intervals, any number of scans. Refused as `unsupported`: arithmetic coding,
+/// hierarchical frames, other sample precisions, lossless files in YCbCr or YCCK (libjpeg
+/// refuses them too), heights given by a DNL marker. The EXIF orientation is applied.
 ///
 /// Errors are thrown as `ImageDecodingProblem` (typed throws).
 public enum JPEGDecoder {
@@ -35,6 +36,10 @@ public enum JPEGDecoder {
         var restartInterval = 0
         var frame: JPEGFrame?
         var storage: [JPEGCoefficientStorage] = []
+        // Lossless frames decode straight to samples; `scanned` notes their components' scans.
+        var losslessPlanes: JPEGSamplePlanes?
+        var scanned: [Bool] = []
+        var colorSpace = JPEGColorSpace.grey
         var scanCount = 0
         while true {
             let marker = try markers.nextMarker()
@@ -42,13 +47,25 @@ public enum JPEGDecoder {
             case 0xD9:
                 guard let frame else { throw .corrupt("the EOI marker comes before any image (no SOF and SOS)") }
                 guard scanCount > 0 else { throw .corrupt("the EOI marker comes before any scan") }
-                return try finish(frame, storage: storage, application: application)
-            case 0xC0, 0xC1, 0xC2:
+                if let losslessPlanes {
+                    if let missing = scanned.firstIndex(of: false) {
+                        throw .corrupt("component \(frame.components[missing].identifier) appears in no scan")
+                    }
+                    return finish(frame, planes: losslessPlanes, colorSpace: colorSpace, application: application)
+                }
+                return try finish(frame, storage: storage, colorSpace: colorSpace, application: application)
+            case 0xC0, 0xC1, 0xC2, 0xC3:
                 guard frame == nil else { throw .corrupt("a second frame header (SOF marker \(jpegMarkerName(marker)))") }
-                let parsed = try JPEGFrame.parse(markers.segmentPayload("SOF"), isProgressive: marker == 0xC2, limits: limits)
+                let parsed = try JPEGFrame.parse(markers.segmentPayload("SOF"), isProgressive: marker == 0xC2,
+                                                 isLossless: marker == 0xC3, limits: limits)
                 frame = parsed
-                storage = parsed.components.map { JPEGCoefficientStorage(blocksPerLine: $0.blocksPerLine, blockRows: $0.blockRows) }
-            case 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF:
+                if parsed.isLossless {
+                    losslessPlanes = JPEGSamplePlanes(parsed)
+                    scanned = [Bool](repeating: false, count: parsed.components.count)
+                } else {
+                    storage = parsed.components.map { JPEGCoefficientStorage(blocksPerLine: $0.blocksPerLine, blockRows: $0.blockRows) }
+                }
+            case 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF:
                 throw .unsupported(unsupportedFrameDescription(marker))
             case 0xC4:
                 try huffman.read(markers.segmentPayload("DHT"))
@@ -61,10 +78,26 @@ public enum JPEGDecoder {
             case 0xDA:
                 guard let frame else { throw .corrupt("a scan (SOS marker) comes before the frame header (SOF marker)") }
                 let scan = try JPEGScanHeader.parse(markers.segmentPayload("SOS"), frame: frame)
-                // libjpeg-turbo's sequential decoder (not its progressive one) fills these.
-                if scanCount == 0, !frame.isProgressive { huffman.fillStandardTables() }
+                if scanCount == 0 {
+                    // The markers that decide it come before the first scan.
+                    colorSpace = JPEGColorSpace.of(componentIdentifiers: frame.components.map(\.identifier),
+                                                   application: application, isLossless: frame.isLossless)
+                    if frame.isLossless, colorSpace == .yCbCr || colorSpace == .ycck {
+                        throw .unsupported("lossless JPEG in the \(colorSpace == .ycck ? "YCCK" : "YCbCr") colour space, which libjpeg does not convert in lossless mode")
+                    }
+                    // libjpeg-turbo's sequential decoder (not its progressive or lossless one)
+                    // fills these.
+                    if !frame.isProgressive, !frame.isLossless { huffman.fillStandardTables() }
+                }
                 guard scanCount < maximumScanCount else { throw .unsupported("more than \(maximumScanCount) scans") }
                 scanCount += 1
+                if let losslessPlanes {
+                    for member in scan.members { scanned[member.component] = true }
+                    markers.position = try JPEGLosslessScan.decode(
+                        scan, frame: frame, planes: losslessPlanes, huffmanTables: huffman, restartInterval: restartInterval,
+                        bytes: bytes, position: markers.position, scanNumber: scanCount)
+                    continue
+                }
                 for member in scan.members where storage[member.component].quantization == nil {
                     let component = frame.components[member.component]
                     guard let table = quantization.tables[component.quantizationSlot] else {
@@ -108,7 +141,6 @@ public enum JPEGDecoder {
     private static func unsupportedFrameDescription(_ marker: UInt8) -> String {
         let name = "SOF\(marker - 0xC0)"
         switch marker {
-        case 0xC3: return "lossless JPEG (\(name))"
         case 0xC5, 0xC6, 0xC7: return "hierarchical JPEG (\(name))"
         case 0xCB: return "lossless JPEG with arithmetic coding (\(name))"
         case 0xCD, 0xCE, 0xCF: return "hierarchical JPEG with arithmetic coding (\(name))"
@@ -116,32 +148,28 @@ public enum JPEGDecoder {
         }
     }
 
-    /// After the EOI marker: inverse DCT, upsampling, colour conversion and orientation.
-    private static func finish(_ frame: JPEGFrame, storage: [JPEGCoefficientStorage],
+    /// After the EOI marker of a DCT frame: inverse DCT, upsampling, colour conversion and
+    /// orientation.
+    private static func finish(_ frame: JPEGFrame, storage: [JPEGCoefficientStorage], colorSpace: JPEGColorSpace,
                                application: JPEGApplicationSegments) throws(ImageDecodingProblem) -> RGBImage {
         for (component, coefficients) in zip(frame.components, storage) where coefficients.quantization == nil {
             throw .corrupt("component \(component.identifier) appears in no scan")
         }
-        // All components' samples in one allocation, component after component, each in
-        // rows of `widthInBlocks * 8`.
-        var offsets: [Int] = []
-        var total = 0
-        for component in frame.components {
-            offsets.append(total)
-            total += component.widthInBlocks * component.heightInBlocks * 64
-        }
-        let colorSpace = JPEGColorSpace.of(componentIdentifiers: frame.components.map(\.identifier), application: application)
-        // The inverse DCT writes every sample, so the buffer needs no zeroing first.
-        let samples = UnsafeMutablePointer<UInt8>.allocate(capacity: total)
-        defer { samples.deallocate() }
+        let planes = JPEGSamplePlanes(frame)
         let smoothing = JPEGBlockSmoothing.applies(to: frame, storage: storage)
         for (index, component) in frame.components.enumerated() {
             JPEGInverseDCT.transform(
                 storage[index], widthInBlocks: component.widthInBlocks, heightInBlocks: component.heightInBlocks,
-                into: samples + offsets[index],
+                into: planes.plane(index),
                 smoothing: smoothing ? JPEGBlockSmoothing(component: component, storage: storage[index], frame: frame) : nil)
         }
-        let image = JPEGImageAssembler.assemble(frame, samples: UnsafePointer(samples), offsets: offsets, colorSpace: colorSpace)
+        return finish(frame, planes: planes, colorSpace: colorSpace, application: application)
+    }
+
+    /// Upsampling, colour conversion and orientation of decoded samples.
+    private static func finish(_ frame: JPEGFrame, planes: JPEGSamplePlanes, colorSpace: JPEGColorSpace,
+                               application: JPEGApplicationSegments) -> RGBImage {
+        let image = JPEGImageAssembler.assemble(frame, planes: planes, colorSpace: colorSpace)
         let orientation = JPEGOrientation.value(exif: application.exif, xmp: application.xmp) ?? 1
         return JPEGOrientation.apply(orientation, to: image)
     }

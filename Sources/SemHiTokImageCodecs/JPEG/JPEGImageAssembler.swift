@@ -2,19 +2,17 @@
 /// upsampled to full resolution (`JPEGUpsampler`), then converted (`JPEGColorConverter`,
 /// `JPEGInkConversion`) (Spec/jpeg.md sections 6 and 7).
 enum JPEGImageAssembler {
-    /// The `frame.width` x `frame.height` RGB image. Component `i`'s samples start at
-    /// `samples + offsets[i]`, in rows of `widthInBlocks * 8`; `colorSpace` says what the
-    /// components hold.
-    static func assemble(_ frame: JPEGFrame, samples: UnsafePointer<UInt8>, offsets: [Int],
-                         colorSpace: JPEGColorSpace) -> RGBImage {
+    /// The `frame.width` x `frame.height` RGB image from the components' `planes`;
+    /// `colorSpace` says what the components hold.
+    static func assemble(_ frame: JPEGFrame, planes: JPEGSamplePlanes, colorSpace: JPEGColorSpace) -> RGBImage {
         let width = frame.width
         let height = frame.height
         let upsamplers = frame.components.enumerated().map { index, component in
             JPEGUpsampler(
                 method: JPEGUpsampler.method(horizontalRatio: frame.maximumHorizontalSampling / component.horizontalSampling,
                                              verticalRatio: frame.maximumVerticalSampling / component.verticalSampling,
-                                             width: component.width),
-                plane: samples + offsets[index], stride: component.widthInBlocks * 8,
+                                             width: component.width, fancy: !frame.isLossless),
+                plane: UnsafePointer(planes.plane(index)), stride: planes.strides[index],
                 width: component.width, height: component.height)
         }
         // Each upsampled row holds up to twice its component's width, which can pass the

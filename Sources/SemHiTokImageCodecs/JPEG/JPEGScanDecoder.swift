@@ -83,10 +83,10 @@ enum JPEGScanDecoder {
                     } catch {
                         // Garbage decoded from the zero padding after the data is a symptom
                         // of the data ending early, which is the error to report.
-                        try run.checkNotExhausted(scanNumber: scanNumber)
+                        try run.reader.checkNotExhausted(scanNumber: scanNumber)
                         throw error
                     }
-                    try run.checkNotExhausted(scanNumber: scanNumber)
+                    try run.reader.checkNotExhausted(scanNumber: scanNumber)
                 }
             }
         }
@@ -141,23 +141,11 @@ enum JPEGScanDecoder {
             }
         }
 
-        /// Throws when the blocks decoded so far needed bits beyond the scan's data.
-        mutating func checkNotExhausted(scanNumber: Int) throws(ImageDecodingProblem) {
-            guard reader.consumedPadding else { return }
-            if reader.position >= reader.bytes.count { throw .truncated("the entropy-coded data of scan \(scanNumber)") }
-            throw .corrupt("the entropy-coded data of scan \(scanNumber) ends at a marker before the scan's last MCU")
-        }
-
         /// Reads the restart marker RST`expected` that must follow a restart interval, and
         /// resets the bit reader, the DC predictors and the end-of-band run (T.81 F.2.1.3.1,
-        /// G.1.2.2). Bytes before the marker are skipped, as libjpeg skips them.
+        /// G.1.2.2).
         mutating func restart(expected: Int, scanNumber: Int) throws(ImageDecodingProblem) {
-            var markers = JPEGMarkerReader(bytes: reader.bytes, position: reader.position)
-            let code = try markers.nextMarker()
-            guard Int(code) == 0xD0 + expected else {
-                throw .corrupt("scan \(scanNumber) expects restart marker RST\(expected) but finds marker \(jpegMarkerName(code))")
-            }
-            reader.restart(at: markers.position)
+            try reader.readRestartMarker(expected: expected, scanNumber: scanNumber)
             predictors = .zero
             endOfBandRun = 0
         }
