@@ -8,8 +8,9 @@ in CMYK, and with EXIF orientations 1 to 8. What Pillow cannot write (4:4:0 and 
 sampling factors, non-interleaved sequential scans, hand-written progressive scripts, SOF1
 with 16-bit quantization tables, RGB component identifiers, YCCK, CMYK without an Adobe
 marker or with subsampling) is written by the small baseline and progressive Huffman
-encoder in this file (`craft_jpeg`); lossless files (SOF3, which Pillow cannot write) by
-its lossless encoder (`craft_lossless`). A few files are Pillow's output
+encoder in this file (`craft_jpeg`), which also codes arithmetically (SOF9, SOF10, with
+T.81 annex D's coder, `QMEncoder`); lossless files (SOF3, which Pillow cannot write) by its
+lossless encoder (`craft_lossless`). A few files are Pillow's output
 edited at the marker level (tables omitted, bytes inserted between segments, XMP or
 damaged EXIF segments added).
 
@@ -448,18 +449,250 @@ def scan_bytes(events, sos_payload, huffman="optimal"):
     return bytes(out)
 
 
+# T.81 table D.2: per state, Qe, the next state after an LPS and after an MPS, and whether
+# an LPS switches the MPS sense; state 113 is libjpeg's fixed probability 0.5 (it never
+# changes), used for signs and DC refinement bits.
+QE_TABLE = [
+    (0x5A1D, 1, 1, 1), (0x2586, 14, 2, 0), (0x1114, 16, 3, 0), (0x080B, 18, 4, 0), (0x03D8, 20, 5, 0),
+    (0x01DA, 23, 6, 0), (0x00E5, 25, 7, 0), (0x006F, 28, 8, 0), (0x0036, 30, 9, 0), (0x001A, 33, 10, 0),
+    (0x000D, 35, 11, 0), (0x0006, 9, 12, 0), (0x0003, 10, 13, 0), (0x0001, 12, 13, 0), (0x5A7F, 15, 15, 1),
+    (0x3F25, 36, 16, 0), (0x2CF2, 38, 17, 0), (0x207C, 39, 18, 0), (0x17B9, 40, 19, 0), (0x1182, 42, 20, 0),
+    (0x0CEF, 43, 21, 0), (0x09A1, 45, 22, 0), (0x072F, 46, 23, 0), (0x055C, 48, 24, 0), (0x0406, 49, 25, 0),
+    (0x0303, 51, 26, 0), (0x0240, 52, 27, 0), (0x01B1, 54, 28, 0), (0x0144, 56, 29, 0), (0x00F5, 57, 30, 0),
+    (0x00B7, 59, 31, 0), (0x008A, 60, 32, 0), (0x0068, 62, 33, 0), (0x004E, 63, 34, 0), (0x003B, 32, 35, 0),
+    (0x002C, 33, 9, 0), (0x5AE1, 37, 37, 1), (0x484C, 64, 38, 0), (0x3A0D, 65, 39, 0), (0x2EF1, 67, 40, 0),
+    (0x261F, 68, 41, 0), (0x1F33, 69, 42, 0), (0x19A8, 70, 43, 0), (0x1518, 72, 44, 0), (0x1177, 73, 45, 0),
+    (0x0E74, 74, 46, 0), (0x0BFB, 75, 47, 0), (0x09F8, 77, 48, 0), (0x0861, 78, 49, 0), (0x0706, 79, 50, 0),
+    (0x05CD, 48, 51, 0), (0x04DE, 50, 52, 0), (0x040F, 50, 53, 0), (0x0363, 51, 54, 0), (0x02D4, 52, 55, 0),
+    (0x025C, 53, 56, 0), (0x01F8, 54, 57, 0), (0x01A4, 55, 58, 0), (0x0160, 56, 59, 0), (0x0125, 57, 60, 0),
+    (0x00F6, 58, 61, 0), (0x00CB, 59, 62, 0), (0x00AB, 61, 63, 0), (0x008F, 61, 32, 0), (0x5B12, 65, 65, 1),
+    (0x4D04, 80, 66, 0), (0x412C, 81, 67, 0), (0x37D8, 82, 68, 0), (0x2FE8, 83, 69, 0), (0x293C, 84, 70, 0),
+    (0x2379, 86, 71, 0), (0x1EDF, 87, 72, 0), (0x1AA9, 87, 73, 0), (0x174E, 72, 74, 0), (0x1424, 72, 75, 0),
+    (0x119C, 74, 76, 0), (0x0F6B, 74, 77, 0), (0x0D51, 75, 78, 0), (0x0BB6, 77, 79, 0), (0x0A40, 77, 48, 0),
+    (0x5832, 80, 81, 1), (0x4D1C, 88, 82, 0), (0x438E, 89, 83, 0), (0x3BDD, 90, 84, 0), (0x34EE, 91, 85, 0),
+    (0x2EAE, 92, 86, 0), (0x299A, 93, 87, 0), (0x2516, 86, 71, 0), (0x5570, 88, 89, 1), (0x4CA9, 95, 90, 0),
+    (0x44D9, 96, 91, 0), (0x3E22, 97, 92, 0), (0x3824, 99, 93, 0), (0x32B4, 99, 94, 0), (0x2E17, 93, 86, 0),
+    (0x56A8, 95, 96, 1), (0x4F46, 101, 97, 0), (0x47E5, 102, 98, 0), (0x41CF, 103, 99, 0), (0x3C3D, 104, 100, 0),
+    (0x375E, 99, 93, 0), (0x5231, 105, 102, 0), (0x4C0F, 106, 103, 0), (0x4639, 107, 104, 0), (0x415E, 103, 99, 0),
+    (0x5627, 105, 106, 1), (0x50E7, 108, 107, 0), (0x4B85, 109, 103, 0), (0x5597, 110, 109, 0), (0x504F, 111, 107, 0),
+    (0x5A10, 110, 111, 1), (0x5522, 112, 109, 0), (0x59EB, 112, 111, 1), (0x5A1D, 113, 113, 0),
+]
+FIXED_STATE = 113
+
+
+class QMEncoder:
+    """T.81 annex D's arithmetic coder, with the code register as an unbounded integer so
+    that carries need no handling. A statistics bin is a one-element list holding
+    `mps << 7 | state`, as libjpeg keeps it."""
+
+    def __init__(self):
+        self.out = bytearray()
+        self.reset()
+
+    def reset(self):
+        self.low, self.range, self.shifts = 0, 0x10000, 0
+
+    def encode(self, bit, bin_):
+        state, mps = bin_[0] & 0x7F, bin_[0] >> 7
+        qe, next_lps, next_mps, switch = QE_TABLE[state]
+        self.range -= qe
+        if bit == mps:
+            if self.range >= 0x8000:
+                return
+            # Conditional exchange: the MPS takes the larger, upper part.
+            if self.range < qe:
+                self.low += self.range
+                self.range = qe
+            bin_[0] = mps << 7 | next_mps
+        else:
+            if self.range >= qe:
+                self.low += self.range
+                self.range = qe
+            bin_[0] = (mps ^ switch) << 7 | next_lps
+        while self.range < 0x8000:
+            self.range <<= 1
+            self.low <<= 1
+            self.shifts += 1
+
+    def flush(self):
+        """Ends the segment: the value in [low, low + range) with the most trailing zero
+        bits, written without its trailing zero bytes (the decoder supplies zeros), FF
+        followed by a stuffed 00."""
+        bits = 16 + self.shifts
+        for zeros in range(bits, -1, -1):
+            value = -(-self.low >> zeros) << zeros
+            if value < self.low + self.range:
+                break
+        padded = -(-bits // 8) * 8
+        data = (value << (padded - bits)).to_bytes(padded // 8, "big").rstrip(b"\x00")
+        self.out += data.replace(b"\xff", b"\xff\x00")
+        self.reset()
+
+
+class ArithmeticScan:
+    """One scan's arithmetic coding (T.81 F.1.4 and G.1.3), the model mirrored from
+    libjpeg's decoder: DC statistics of 64 bins and AC statistics of 256 per table slot,
+    the DC context per scan component. `conditioning` maps a slot to (L, U, Kx)."""
+
+    def __init__(self, members, conditioning):
+        self.coder = QMEncoder()
+        self.members = members
+        self.conditioning = conditioning
+        self.fixed = [FIXED_STATE]
+        self.reset_statistics()
+
+    def reset_statistics(self):
+        self.dc_stats = {slot: [[0] for _ in range(64)] for slot in range(4)}
+        self.ac_stats = {slot: [[0] for _ in range(256)] for slot in range(4)}
+        self.contexts = [0] * len(self.members)
+        self.predictors = [0] * len(self.members)
+
+    def restart(self, number):
+        self.coder.flush()
+        self.coder.out += bytes([0xFF, 0xD0 + number])
+        self.reset_statistics()
+
+    def dc(self, position, value, slot):
+        stats, lower, upper = self.dc_stats[slot], self.conditioning[slot][0], self.conditioning[slot][1]
+        difference = value - self.predictors[position]
+        self.predictors[position] = value
+        at = self.contexts[position]
+        if difference == 0:
+            self.coder.encode(0, stats[at])
+            self.contexts[position] = 0
+            return
+        self.coder.encode(1, stats[at])
+        sign = int(difference < 0)
+        self.coder.encode(sign, stats[at + 1])
+        at += 2 + sign
+        m = abs(difference) - 1
+        top = 1 << (m.bit_length() - 1) if m else 0
+        self.coder.encode(int(top > 0), stats[at])
+        if top:
+            at = self.category(top, 1, stats, 20)
+        if top < (1 << lower) >> 1:
+            self.contexts[position] = 0
+        elif top > (1 << upper) >> 1:
+            self.contexts[position] = 12 + 4 * sign
+        else:
+            self.contexts[position] = 4 + 4 * sign
+        self.bits_below(m, top, stats, at + 14)
+
+    def category(self, top, step, stats, at):
+        """Figure F.23's unary code of the category `top` above `step`, from bin `at`;
+        returns the bin it ended at."""
+        while step < top:
+            self.coder.encode(1, stats[at])
+            step <<= 1
+            at += 1
+        self.coder.encode(0, stats[at])
+        return at
+
+    def bits_below(self, m, top, stats, at):
+        mask = top >> 1
+        while mask:
+            self.coder.encode(int(bool(m & mask)), stats[at])
+            mask >>= 1
+
+    def ac(self, values, start, end, slot):
+        """Figure F.20 on `values` (zigzag index to value) for k = start..end."""
+        stats, limit = self.ac_stats[slot], self.conditioning[slot][2]
+        last = max([k for k in range(start, end + 1) if values[k]], default=0)
+        k = start
+        while k <= end:
+            at = 3 * (k - 1)
+            if k > last:
+                self.coder.encode(1, stats[at])
+                return
+            self.coder.encode(0, stats[at])
+            while values[k] == 0:
+                self.coder.encode(0, stats[at + 1])
+                at += 3
+                k += 1
+            self.coder.encode(1, stats[at + 1])
+            value = values[k]
+            self.coder.encode(int(value < 0), self.fixed)
+            at += 2
+            m = abs(value) - 1
+            top = 1 << (m.bit_length() - 1) if m else 0
+            self.coder.encode(int(top > 0), stats[at])
+            if top:
+                self.coder.encode(int(top > 1), stats[at])
+                if top > 1:
+                    at = self.category(top, 2, stats, 189 if k <= limit else 217)
+            self.bits_below(m, top, stats, at + 14)
+            k += 1
+
+    def ac_refinement(self, block, start, end, al, slot):
+        """libjpeg's AC refinement model: end-of-block decisions only past the last
+        coefficient already nonzero, correction bits for those, new values of magnitude 1."""
+        stats = self.ac_stats[slot]
+        now = {k: abs(int(block[NATURAL[k]])) >> al for k in range(1, 64)}
+        before = {k: now[k] >> 1 for k in range(1, 64)}
+        known_end = max([k for k in range(1, end + 1) if before[k]], default=0)
+        last = max([k for k in range(start, end + 1) if now[k]], default=0)
+        k = start
+        while k <= end:
+            at = 3 * (k - 1)
+            if k > known_end:
+                self.coder.encode(int(k > last), stats[at])
+                if k > last:
+                    return
+            while True:
+                if before[k]:
+                    self.coder.encode(now[k] & 1, stats[at + 2])
+                    break
+                if now[k]:
+                    self.coder.encode(1, stats[at + 1])
+                    self.coder.encode(int(block[NATURAL[k]] < 0), self.fixed)
+                    break
+                self.coder.encode(0, stats[at + 1])
+                at += 3
+                k += 1
+            k += 1
+
+
+def dac_segment(conditioning):
+    """A DAC segment giving every slot's (L, U, Kx) in `conditioning`."""
+    payload = b""
+    for slot, (lower, upper, limit) in sorted(conditioning.items()):
+        payload += bytes([slot, upper << 4 | lower, 0x10 | slot, limit])
+    return segment(0xCC, payload)
+
+
+def arithmetic_block(scan, position, block, slot, progressive, ss, se, ah, al):
+    """Codes one block of an arithmetic scan: sequential, or one progressive pass."""
+    if not progressive:
+        scan.dc(position, int(block[0]), slot)
+        scan.ac({k: int(block[NATURAL[k]]) for k in range(64)}, 1, 63, slot)
+    elif ss == 0 and ah == 0:
+        scan.dc(position, int(block[0]) >> al, slot)
+    elif ss == 0:
+        scan.coder.encode((int(block[0]) >> al) & 1, scan.fixed)
+    elif ah == 0:
+        values = {}
+        for k in range(ss, se + 1):
+            value = int(block[NATURAL[k]])
+            values[k] = (abs(value) >> al) * (-1 if value < 0 else 1)
+        scan.ac(values, ss, se, slot)
+    else:
+        scan.ac_refinement(block, ss, se, al, slot)
+
+
 def craft_jpeg(image, sampling, scans, sof=0xC0, restart_interval=0, colour="ycbcr", identifiers=(1, 2, 3),
-               quant_scale=1.0, sixteen_bit_quant=False, head_segments=(), huffman="optimal"):
+               quant_scale=1.0, sixteen_bit_quant=False, head_segments=(), huffman="optimal", conditioning=None):
     """A JPEG of `image` written by this file's encoder.
 
     sampling: (h, v) per component; scans: dicts with `components` (indices), and for
-    progressive frames `ss`, `se`, `ah`, `al`; sof: 0xC0, 0xC1 or 0xC2; colour: "ycbcr"
+    progressive frames `ss`, `se`, `ah`, `al`; sof: 0xC0, 0xC1, 0xC2, or 0xC9 and 0xCA
+    (arithmetic coding, T.81 annex D, sequential and progressive); colour: "ycbcr"
     (Pillow's conversion), "rgb" (no conversion), "grey", or for a CMYK `image` "cmyk" or
     "ycck" (stored the Adobe way, inverted; YCCK as the YCbCr of the inverted C, M, Y,
     which libjpeg's YCCK conversion undoes, and the inverted K); head_segments: whole segments
     written after SOI; huffman: "optimal" (tables from each scan's statistics, written
     before it), "standard" (annex K tables, written) or "omitted" (annex K tables, not
-    written, as Motion JPEG frames do).
+    written, as Motion JPEG frames do); conditioning: for arithmetic coding, {slot: (L, U,
+    Kx)} written in a DAC segment (libjpeg's defaults 0, 1, 5 otherwise).
     """
     width, height = image.size
     h_max = max(h for h, _ in sampling)
@@ -494,7 +727,10 @@ def craft_jpeg(image, sampling, scans, sof=0xC0, restart_interval=0, colour="ycb
     out += segment(sof, sof_payload)
     if restart_interval:
         out += segment(0xDD, struct.pack(">H", restart_interval))
-    progressive = sof == 0xC2
+    arithmetic = sof in (0xC9, 0xCA)
+    if conditioning:
+        out += dac_segment(conditioning)
+    progressive = sof in (0xC2, 0xCA)
     for scan in scans:
         members = scan["components"]
         ss, se, ah, al = (scan["ss"], scan["se"], scan["ah"], scan["al"]) if progressive else (0, 63, 0, 0)
@@ -505,9 +741,11 @@ def craft_jpeg(image, sampling, scans, sof=0xC0, restart_interval=0, colour="ycb
         per_line = -(-first["width"] // 8) if single else mcus_per_line
         mcu_count = per_line * (-(-first["height"] // 8) if single else mcu_rows)
         predictors = [0] * len(members)
+        coder = ArithmeticScan(members, {slot: (0, 1, 5) for slot in range(4)} | (conditioning or {}))
         for mcu in range(mcu_count):
             if restart_interval and mcu and mcu % restart_interval == 0:
                 events.restart((mcu // restart_interval - 1) & 7)
+                coder.restart((mcu // restart_interval - 1) & 7)
                 predictors = [0] * len(members)
             row, column = divmod(mcu, per_line)
             for position, index in enumerate(members):
@@ -517,7 +755,9 @@ def craft_jpeg(image, sampling, scans, sof=0xC0, restart_interval=0, colour="ycb
                 for block_row, block_column in cells:
                     block = c["blocks"][block_row, block_column]
                     dc_table, ac_table = ("dc", c["slot"]), ("ac", c["slot"])
-                    if not progressive:
+                    if arithmetic:
+                        arithmetic_block(coder, position, block, c["slot"], progressive, ss, se, ah, al)
+                    elif not progressive:
                         predictors[position] = encode_sequential_block(events, block, dc_table, ac_table, predictors[position])
                     elif ss == 0 and ah == 0:
                         value = int(block[0]) >> al
@@ -538,7 +778,12 @@ def craft_jpeg(image, sampling, scans, sof=0xC0, restart_interval=0, colour="ycb
         for index in members:
             slot = components[index]["slot"]
             sos += bytes([identifiers[index], (slot << 4) | slot])
-        out += scan_bytes(events, sos + bytes([ss, se, (ah << 4) | al]), huffman)
+        sos += bytes([ss, se, (ah << 4) | al])
+        if arithmetic:
+            coder.coder.flush()
+            out += segment(0xDA, sos) + coder.coder.out
+        else:
+            out += scan_bytes(events, sos, huffman)
     out += b"\xff\xd9"
     return bytes(out)
 
@@ -826,6 +1071,32 @@ def fixtures():
                   craft_jpeg(inks(33, 17), [(2, 2), (1, 1), (2, 1), (1, 1)],
                              [{"components": [3]}, {"components": [0, 1]}, {"components": [2]}], restart_interval=3,
                              colour="cmyk", identifiers=cmyk_ids, head_segments=[adobe[0]])))
+
+    # Arithmetic coding (SOF9, SOF10), crafted: sequential and progressive scripts, restarts,
+    # conditioning tables other than libjpeg's defaults (DAC), greyscale, CMYK, and a
+    # progressive script that stops early (block smoothing applies as with Huffman coding).
+    arithmetic_420 = craft_jpeg(image, [(2, 2), (1, 1), (1, 1)], interleaved(3), sof=0xC9)
+    files.append(("craft_arithmetic_sequential_420.jpg", arithmetic_420))
+    files.append(("craft_arithmetic_sequential_restart_conditioning.jpg",
+                  craft_jpeg(image, [(2, 1), (1, 1), (1, 1)], interleaved(3), sof=0xC9, restart_interval=3,
+                             conditioning={0: (2, 5, 2), 1: (0, 0, 40)})))
+    files.append(("craft_arithmetic_progressive_successive.jpg",
+                  craft_jpeg(image, [(2, 2), (1, 1), (1, 1)], script(SUCCESSIVE), sof=0xCA, quant_scale=0.25)))
+    files.append(("craft_arithmetic_progressive_restart.jpg",
+                  craft_jpeg(noise(33, 17), [(2, 1), (1, 1), (1, 1)], script(SUCCESSIVE), sof=0xCA, restart_interval=3)))
+    files.append(("craft_arithmetic_progressive_separate_dc_conditioning.jpg",
+                  craft_jpeg(image, [(1, 1), (1, 1), (1, 1)], script(SEPARATE_DC), sof=0xCA,
+                             conditioning={0: (1, 4, 10), 1: (3, 3, 1)})))
+    files.append(("craft_arithmetic_progressive_grey.jpg",
+                  craft_jpeg(photo(17, 9), [(1, 1)], script(GREY_SUCCESSIVE), sof=0xCA, colour="grey")))
+    files.append(("craft_arithmetic_progressive_incomplete.jpg",
+                  craft_jpeg(image, [(2, 2), (1, 1), (1, 1)], script(LOW_BANDS_ONLY), sof=0xCA)))
+    files.append(("craft_arithmetic_cmyk.jpg", craft_jpeg(inks(33, 17), [(1, 1)] * 4, interleaved(4), sof=0xC9,
+                                                          colour="cmyk", identifiers=cmyk_ids, head_segments=[adobe[0]])))
+    # Arithmetic data may end early at a marker: the decoder reads zero bytes after it (libjpeg
+    # does not even warn), so this file decodes, to other pixels.
+    parts, rest = split_segments(arithmetic_420)
+    files.append(("edit_arithmetic_data_cut_short.jpg", join_segments(parts, rest[:-42] + b"\xff\xd9")))
 
     # Lossless (SOF3), crafted: every predictor on RGB (3 components without a JFIF or
     # Adobe marker are RGB in lossless frames), point transforms, subsampling (upsampled by

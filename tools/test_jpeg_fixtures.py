@@ -4,7 +4,8 @@
 - The crafted DCT files decode through Pillow to images close to their source (four-component
   files to inks close to those written): the encoder in the generator writes what it means
   to write, so the fixtures test what they claim. Lossless files give back their source
-  exactly, but for libjpeg's restart quirk (Spec/jpeg.md 4.5).
+  exactly, but for libjpeg's restart quirk (Spec/jpeg.md 4.5). Arithmetic files decode to
+  the pixels of the Huffman files with the same coefficients.
 - The encoder's optimal Huffman tables are complete prefix codes within 16 bits.
 
 Skipped without ../shared/testdata, which the generator reads.
@@ -81,6 +82,24 @@ def test_lossless_files_hold_their_source_exactly():
         red = np.asarray(Image.open(io.BytesIO(data)).convert("RGB"), dtype=np.int64)[:, :, 0]
         assert (red[0::2] == luma[0::2]).all()
         assert (red[1::2] == luma[1::2]).all() == odd_rows_match
+
+
+def test_arithmetic_files_hold_the_huffman_files_coefficients():
+    """The arithmetic encoder codes the same coefficients as the Huffman one: Pillow decodes
+    both to the same pixels, sequential and progressive, with restarts and conditioning."""
+    image = fixtures.photo(33, 17)
+    cases = [([(2, 2), (1, 1), (1, 1)], fixtures.interleaved(3), 0xC9, 0xC0, {}),
+             ([(2, 1), (1, 1), (1, 1)], fixtures.interleaved(3), 0xC9, 0xC0,
+              dict(restart_interval=3, conditioning={0: (2, 5, 2), 1: (0, 0, 40)})),
+             ([(2, 2), (1, 1), (1, 1)], fixtures.script(fixtures.SUCCESSIVE), 0xCA, 0xC2, dict(restart_interval=2)),
+             ([(1, 1), (1, 1), (1, 1)], fixtures.script(fixtures.SEPARATE_DC), 0xCA, 0xC2,
+              dict(conditioning={0: (1, 4, 10), 1: (3, 3, 1)}))]
+    for sampling, scans, arithmetic, huffman, options in cases:
+        plain = {k: v for k, v in options.items() if k != "conditioning"}
+        coded = fixtures.craft_jpeg(image, sampling, scans, sof=arithmetic, **options)
+        reference = fixtures.craft_jpeg(image, sampling, scans, sof=huffman, **plain)
+        assert (np.asarray(Image.open(io.BytesIO(coded)).convert("RGB"))
+                == np.asarray(Image.open(io.BytesIO(reference)).convert("RGB"))).all(), (arithmetic, options)
 
 
 def test_optimal_tables_are_complete_codes_within_16_bits():

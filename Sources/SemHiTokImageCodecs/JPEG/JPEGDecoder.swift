@@ -3,11 +3,12 @@
 /// gives (Spec/jpeg.md).
 ///
 /// Decoded: baseline and extended sequential Huffman (SOF0, SOF1), progressive Huffman
-/// (SOF2) and lossless Huffman (SOF3) frames with 8-bit samples, one component (grey,
+/// (SOF2), lossless Huffman (SOF3) and arithmetic-coded sequential and progressive (SOF9,
+/// SOF10) frames with 8-bit samples, one component (grey,
 /// replicated to R, G, B), three (YCbCr, or RGB by libjpeg's rules) or four (CMYK or YCCK by
 /// the Adobe marker, converted to RGB as Pillow converts them) with sampling factors 1 and
-/// 2, restart intervals, any number of scans. Refused as `unsupported`: arithmetic coding,
-/// hierarchical frames, other sample precisions, lossless files in YCbCr or YCCK (libjpeg
+/// 2, restart intervals, any number of scans. Refused as `unsupported`: lossless arithmetic
+/// coding (SOF11), hierarchical frames, other sample precisions, lossless files in YCbCr or YCCK (libjpeg
 /// refuses them too), heights given by a DNL marker. The EXIF orientation is applied.
 ///
 /// Errors are thrown as `ImageDecodingProblem` (typed throws).
@@ -32,6 +33,7 @@ public enum JPEGDecoder {
         var markers = JPEGMarkerReader(bytes: bytes, position: 2)
         var quantization = JPEGQuantizationTables()
         var huffman = JPEGHuffmanTables()
+        var conditioning = JPEGArithmeticConditioning()
         var application = JPEGApplicationSegments()
         var restartInterval = 0
         var frame: JPEGFrame?
@@ -54,10 +56,11 @@ public enum JPEGDecoder {
                     return finish(frame, planes: losslessPlanes, colorSpace: colorSpace, application: application)
                 }
                 return try finish(frame, storage: storage, colorSpace: colorSpace, application: application)
-            case 0xC0, 0xC1, 0xC2, 0xC3:
+            case 0xC0, 0xC1, 0xC2, 0xC3, 0xC9, 0xCA:
                 guard frame == nil else { throw .corrupt("a second frame header (SOF marker \(jpegMarkerName(marker)))") }
-                let parsed = try JPEGFrame.parse(markers.segmentPayload("SOF"), isProgressive: marker == 0xC2,
-                                                 isLossless: marker == 0xC3, limits: limits)
+                let parsed = try JPEGFrame.parse(markers.segmentPayload("SOF"), isProgressive: marker == 0xC2 || marker == 0xCA,
+                                                 isLossless: marker == 0xC3, isArithmetic: marker == 0xC9 || marker == 0xCA,
+                                                 limits: limits)
                 frame = parsed
                 if parsed.isLossless {
                     losslessPlanes = JPEGSamplePlanes(parsed)
@@ -65,7 +68,7 @@ public enum JPEGDecoder {
                 } else {
                     storage = parsed.components.map { JPEGCoefficientStorage(blocksPerLine: $0.blocksPerLine, blockRows: $0.blockRows) }
                 }
-            case 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF:
+            case 0xC5, 0xC6, 0xC7, 0xCB, 0xCD, 0xCE, 0xCF:
                 throw .unsupported(unsupportedFrameDescription(marker))
             case 0xC4:
                 try huffman.read(markers.segmentPayload("DHT"))
@@ -85,9 +88,9 @@ public enum JPEGDecoder {
                     if frame.isLossless, colorSpace == .yCbCr || colorSpace == .ycck {
                         throw .unsupported("lossless JPEG in the \(colorSpace == .ycck ? "YCCK" : "YCbCr") colour space, which libjpeg does not convert in lossless mode")
                     }
-                    // libjpeg-turbo's sequential decoder (not its progressive or lossless one)
-                    // fills these.
-                    if !frame.isProgressive, !frame.isLossless { huffman.fillStandardTables() }
+                    // libjpeg-turbo's sequential Huffman decoder (not its progressive or
+                    // lossless one) fills these.
+                    if !frame.isProgressive, !frame.isLossless, !frame.isArithmetic { huffman.fillStandardTables() }
                 }
                 guard scanCount < maximumScanCount else { throw .unsupported("more than \(maximumScanCount) scans") }
                 scanCount += 1
@@ -112,16 +115,25 @@ public enum JPEGDecoder {
                         }
                     }
                 }
-                markers.position = try JPEGScanDecoder.decode(
-                    scan, frame: frame, storage: storage, huffmanTables: huffman, restartInterval: restartInterval,
-                    bytes: bytes, position: markers.position, scanNumber: scanCount)
+                if frame.isArithmetic {
+                    markers.position = try JPEGArithmeticScan.decode(
+                        scan, frame: frame, storage: storage, conditioning: conditioning, restartInterval: restartInterval,
+                        bytes: bytes, position: markers.position, scanNumber: scanCount)
+                } else {
+                    markers.position = try JPEGScanDecoder.decode(
+                        scan, frame: frame, storage: storage, huffmanTables: huffman, restartInterval: restartInterval,
+                        bytes: bytes, position: markers.position, scanNumber: scanCount)
+                }
             case 0xE0...0xEF:
                 let payload = try markers.segmentPayload("APP\(marker - 0xE0)")
                 // Like Pillow and libjpeg, only what comes before the first scan counts.
                 if scanCount == 0 { application.read(marker: marker, payload: payload) }
-            case 0xFE, 0xDC, 0xCC:
-                // COM; DNL when the frame header already gave the height; DAC, which only
-                // arithmetic coding uses: skipped, as libjpeg skips them.
+            case 0xCC:
+                // Read in any file, as libjpeg reads it, so that its errors count everywhere.
+                try conditioning.read(markers.segmentPayload("DAC"))
+            case 0xFE, 0xDC:
+                // COM; DNL when the frame header already gave the height: skipped, as libjpeg
+                // skips them.
                 _ = try markers.segmentPayload(jpegMarkerName(marker))
             case 0xD0...0xD7, 0x01:
                 // A restart marker outside entropy-coded data, or TEM: no segment; libjpeg
@@ -141,10 +153,9 @@ public enum JPEGDecoder {
     private static func unsupportedFrameDescription(_ marker: UInt8) -> String {
         let name = "SOF\(marker - 0xC0)"
         switch marker {
-        case 0xC5, 0xC6, 0xC7: return "hierarchical JPEG (\(name))"
         case 0xCB: return "lossless JPEG with arithmetic coding (\(name))"
         case 0xCD, 0xCE, 0xCF: return "hierarchical JPEG with arithmetic coding (\(name))"
-        default: return "arithmetic-coded JPEG (\(name))"
+        default: return "hierarchical JPEG (\(name))"
         }
     }
 

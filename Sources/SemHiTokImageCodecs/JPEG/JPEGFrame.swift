@@ -22,12 +22,15 @@ struct JPEGComponent {
     let blockRows: Int
 }
 
-/// A frame header (SOF0, SOF1, SOF2 or SOF3; T.81 B.2.2) and the MCU grid it implies.
+/// A frame header (SOF0, SOF1, SOF2, SOF3, SOF9 or SOF10; T.81 B.2.2) and the MCU grid it
+/// implies.
 struct JPEGFrame {
-    /// Whether the frame is progressive (SOF2) rather than sequential (SOF0, SOF1).
+    /// Whether the frame is progressive (SOF2, SOF10) rather than sequential (SOF0, SOF1, SOF9).
     let isProgressive: Bool
     /// Whether the frame is lossless (SOF3, T.81 annex H): its data units are single samples.
     let isLossless: Bool
+    /// Whether its scans are arithmetic-coded (SOF9, SOF10; T.81 annex D).
+    let isArithmetic: Bool
     /// Image size in pixels.
     let width: Int
     let height: Int
@@ -43,11 +46,12 @@ struct JPEGFrame {
     /// The side of a data unit in samples: 8 (DCT blocks), or 1 in lossless frames.
     var dataUnit: Int { isLossless ? 1 : 8 }
 
-    /// Parses the payload of a SOF0, SOF1, SOF2 or SOF3 segment and checks the size against
-    /// `limits` before anything is allocated. Throws `unsupported` for a sample precision
-    /// other than 8 bits, a component count other than 1, 3 or 4, sampling factors 3 or 4, or a
-    /// height left to a DNL marker; `tooLarge` beyond the limits; `corrupt` otherwise.
-    static func parse(_ payload: UnsafeRawBufferPointer, isProgressive: Bool, isLossless: Bool,
+    /// Parses the payload of a SOF0, SOF1, SOF2, SOF3, SOF9 or SOF10 segment and checks the
+    /// size against `limits` before anything is allocated. Throws `unsupported` for a sample
+    /// precision other than 8 bits, a component count other than 1, 3 or 4, sampling factors
+    /// 3 or 4, or a height left to a DNL marker; `tooLarge` beyond the limits; `corrupt`
+    /// otherwise.
+    static func parse(_ payload: UnsafeRawBufferPointer, isProgressive: Bool, isLossless: Bool, isArithmetic: Bool,
                       limits: ImageLimits) throws(ImageDecodingProblem) -> JPEGFrame {
         guard payload.count >= 6 else { throw .corrupt("the SOF segment is \(payload.count) bytes, too short for a frame header") }
         let precision = Int(payload[0])
@@ -99,7 +103,7 @@ struct JPEGFrame {
                 blocksPerLine: mcusPerLine * item.h, blockRows: mcuRows * item.v)
         }
         return JPEGFrame(
-            isProgressive: isProgressive, isLossless: isLossless, width: width, height: height, components: components,
+            isProgressive: isProgressive, isLossless: isLossless, isArithmetic: isArithmetic, width: width, height: height, components: components,
             maximumHorizontalSampling: hMax, maximumVerticalSampling: vMax,
             mcusPerLine: mcusPerLine, mcuRows: mcuRows)
     }

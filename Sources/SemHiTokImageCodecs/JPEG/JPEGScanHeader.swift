@@ -23,6 +23,13 @@ struct JPEGScanHeader {
     /// Whether the scan codes DC coefficients (progressive frames: Ss = 0).
     var isDCScan: Bool { spectralStart == 0 }
 
+    /// Which coding procedure the scan follows in a DCT frame.
+    func kind(isProgressive: Bool) -> JPEGScanKind {
+        guard isProgressive else { return .sequential }
+        if isDCScan { return approximationHigh == 0 ? .dcFirst : .dcRefinement }
+        return approximationHigh == 0 ? .acFirst : .acRefinement
+    }
+
     /// Parses an SOS payload against `frame`. Throws `corrupt` for a malformed header, a
     /// component the frame does not have or that appears twice, an MCU of more than 10
     /// blocks, or (progressive frames) spectral selection or successive approximation
@@ -92,4 +99,15 @@ struct JPEGScanHeader {
         }
         guard approximationLow <= 13 else { throw .corrupt("progressive scan with \(parameters): Al above 13") }
     }
+}
+
+/// The coding procedure of a scan of a DCT frame (T.81 F.1, G.1).
+enum JPEGScanKind {
+    case sequential, dcFirst, dcRefinement, acFirst, acRefinement
+
+    /// Whether the scan decodes DC coefficients from DC tables (statistics, in arithmetic
+    /// coding): sequential and first DC scans.
+    var usesDCTables: Bool { self == .sequential || self == .dcFirst }
+    /// Whether it decodes AC coefficients with AC tables: sequential and every AC scan.
+    var usesACTables: Bool { self == .sequential || self == .acFirst || self == .acRefinement }
 }
