@@ -4,10 +4,13 @@ pixels Pillow gives for each, and compact references for the photographs in
 
 Most files are written by Pillow (libjpeg-turbo) at several sizes, qualities, chroma
 subsamplings, with progressive, optimized-table and restart-interval options, in greyscale,
-and with EXIF orientations 1 to 8. What Pillow cannot write (4:4:0 and mixed sampling
-factors, non-interleaved sequential scans, hand-written progressive scripts, SOF1 with
-16-bit quantization tables, RGB component identifiers) is written by the small baseline and
-progressive Huffman encoder in this file (`craft_jpeg`). A few files are Pillow's output
+in CMYK, and with EXIF orientations 1 to 8. What Pillow cannot write (4:4:0 and mixed
+sampling factors, non-interleaved sequential scans, hand-written progressive scripts, SOF1
+with 16-bit quantization tables, RGB component identifiers, YCCK, CMYK without an Adobe
+marker or with subsampling) is written by the small baseline and progressive Huffman
+encoder in this file (`craft_jpeg`), which also codes arithmetically (SOF9, SOF10, with
+T.81 annex D's coder, `QMEncoder`); lossless files (SOF3, which Pillow cannot write) by its
+lossless encoder (`craft_lossless`). A few files are Pillow's output
 edited at the marker level (tables omitted, bytes inserted between segments, XMP or
 damaged EXIF segments added).
 
@@ -87,6 +90,14 @@ def noise(width, height, seed=0x4A504547):
     """Uniform random pixels: every coefficient busy, long Huffman codes."""
     rng = np.random.default_rng(seed + 1000 * width + height)
     return Image.fromarray(rng.integers(0, 256, (height, width, 3), dtype=np.uint8))
+
+
+def inks(width, height):
+    """A CMYK image whose four channels all vary: the photograph's complements as C, M, Y
+    and the gradient's blue wave, scaled down, as K."""
+    rgb = np.asarray(photo(width, height).convert("RGB"))
+    black = np.asarray(gradient(width, height))[:, :, 2] * 3 // 5
+    return Image.fromarray(np.dstack([255 - rgb, black]).astype(np.uint8), "CMYK")
 
 
 CONTENT = {"photo": photo, "gradient": gradient, "noise": noise}
@@ -378,36 +389,321 @@ def standard_tables():
     return tables
 
 
-def craft_jpeg(image, sampling, scans, sof=0xC0, restart_interval=0, colour="ycbcr", identifiers=(1, 2, 3),
-               quant_scale=1.0, sixteen_bit_quant=False, head_segments=(), huffman="optimal"):
-    """A JPEG of `image` written by this file's encoder.
-
-    sampling: (h, v) per component; scans: dicts with `components` (indices), and for
-    progressive frames `ss`, `se`, `ah`, `al`; sof: 0xC0, 0xC1 or 0xC2; colour: "ycbcr"
-    (Pillow's conversion), "rgb" (no conversion) or "grey"; head_segments: whole segments
-    written after SOI; huffman: "optimal" (tables from each scan's statistics, written
-    before it), "standard" (annex K tables, written) or "omitted" (annex K tables, not
-    written, as Motion JPEG frames do).
-    """
+def component_samples(image, sampling, colour):
+    """(h, v, samples) per component: the planes of `image` in `colour` (see craft_jpeg),
+    box-averaged to each component's resolution, ceil(width h / hMax) by
+    ceil(height v / vMax)."""
     if colour == "grey":
         planes = [np.asarray(image.convert("L"))]
     elif colour == "rgb":
         planes = [np.asarray(image.convert("RGB"))[:, :, c] for c in range(3)]
+    elif colour == "cmyk":
+        planes = [255 - np.asarray(image)[:, :, c] for c in range(4)]
+    elif colour == "ycck":
+        ink = np.asarray(image)
+        ycc = np.asarray(Image.fromarray(np.ascontiguousarray(ink[:, :, :3]), "RGB").convert("YCbCr"))
+        planes = [ycc[:, :, c] for c in range(3)] + [255 - ink[:, :, 3]]
     else:
         planes = [np.asarray(image.convert("YCbCr"))[:, :, c] for c in range(3)]
+    width, height = image.size
+    h_max = max(h for h, _ in sampling)
+    v_max = max(v for _, v in sampling)
+    result = []
+    for (h, v), plane in zip(sampling, planes):
+        comp_width, comp_height = -(-width * h // h_max), -(-height * v // v_max)
+        fy, fx = v_max // v, h_max // h
+        padded = np.pad(plane.astype(np.int64), ((0, comp_height * fy - height), (0, comp_width * fx - width)), mode="edge")
+        reduced = (padded.reshape(comp_height, fy, comp_width, fx).sum(axis=(1, 3)) + fy * fx // 2) // (fy * fx)
+        result.append((h, v, reduced))
+    return result
+
+
+def scan_bytes(events, sos_payload, huffman="optimal"):
+    """A scan's DHT segments (unless `huffman` is "omitted"), its SOS segment and its
+    entropy-coded data, from its recorded events."""
+    out = bytearray()
+    statistics = {}
+    for event in events.events:
+        if event[0] == "symbol":
+            statistics.setdefault(event[1], {}).setdefault(event[2], 0)
+            statistics[event[1]][event[2]] += 1
+    codes = {}
+    for table in sorted(statistics):
+        counts, symbols = optimal_table(statistics[table]) if huffman == "optimal" else standard_tables()[table]
+        codes[table] = canonical_codes(counts, symbols)
+        if huffman != "omitted":
+            out += segment(0xC4, bytes([(0x10 if table[0] == "ac" else 0) | table[1]]) + bytes(counts) + bytes(symbols))
+    out += segment(0xDA, sos_payload)
+    writer = BitWriter()
+    for event in events.events:
+        if event[0] == "symbol":
+            code, length = codes[event[1]][event[2]]
+            writer.write(code, length)
+        elif event[0] == "bits":
+            writer.write(event[1], event[2])
+        else:
+            writer.align()
+            writer.out += bytes([0xFF, 0xD0 + event[1]])
+    writer.align()
+    out += writer.out
+    return bytes(out)
+
+
+# T.81 table D.2: per state, Qe, the next state after an LPS and after an MPS, and whether
+# an LPS switches the MPS sense; state 113 is libjpeg's fixed probability 0.5 (it never
+# changes), used for signs and DC refinement bits.
+QE_TABLE = [
+    (0x5A1D, 1, 1, 1), (0x2586, 14, 2, 0), (0x1114, 16, 3, 0), (0x080B, 18, 4, 0), (0x03D8, 20, 5, 0),
+    (0x01DA, 23, 6, 0), (0x00E5, 25, 7, 0), (0x006F, 28, 8, 0), (0x0036, 30, 9, 0), (0x001A, 33, 10, 0),
+    (0x000D, 35, 11, 0), (0x0006, 9, 12, 0), (0x0003, 10, 13, 0), (0x0001, 12, 13, 0), (0x5A7F, 15, 15, 1),
+    (0x3F25, 36, 16, 0), (0x2CF2, 38, 17, 0), (0x207C, 39, 18, 0), (0x17B9, 40, 19, 0), (0x1182, 42, 20, 0),
+    (0x0CEF, 43, 21, 0), (0x09A1, 45, 22, 0), (0x072F, 46, 23, 0), (0x055C, 48, 24, 0), (0x0406, 49, 25, 0),
+    (0x0303, 51, 26, 0), (0x0240, 52, 27, 0), (0x01B1, 54, 28, 0), (0x0144, 56, 29, 0), (0x00F5, 57, 30, 0),
+    (0x00B7, 59, 31, 0), (0x008A, 60, 32, 0), (0x0068, 62, 33, 0), (0x004E, 63, 34, 0), (0x003B, 32, 35, 0),
+    (0x002C, 33, 9, 0), (0x5AE1, 37, 37, 1), (0x484C, 64, 38, 0), (0x3A0D, 65, 39, 0), (0x2EF1, 67, 40, 0),
+    (0x261F, 68, 41, 0), (0x1F33, 69, 42, 0), (0x19A8, 70, 43, 0), (0x1518, 72, 44, 0), (0x1177, 73, 45, 0),
+    (0x0E74, 74, 46, 0), (0x0BFB, 75, 47, 0), (0x09F8, 77, 48, 0), (0x0861, 78, 49, 0), (0x0706, 79, 50, 0),
+    (0x05CD, 48, 51, 0), (0x04DE, 50, 52, 0), (0x040F, 50, 53, 0), (0x0363, 51, 54, 0), (0x02D4, 52, 55, 0),
+    (0x025C, 53, 56, 0), (0x01F8, 54, 57, 0), (0x01A4, 55, 58, 0), (0x0160, 56, 59, 0), (0x0125, 57, 60, 0),
+    (0x00F6, 58, 61, 0), (0x00CB, 59, 62, 0), (0x00AB, 61, 63, 0), (0x008F, 61, 32, 0), (0x5B12, 65, 65, 1),
+    (0x4D04, 80, 66, 0), (0x412C, 81, 67, 0), (0x37D8, 82, 68, 0), (0x2FE8, 83, 69, 0), (0x293C, 84, 70, 0),
+    (0x2379, 86, 71, 0), (0x1EDF, 87, 72, 0), (0x1AA9, 87, 73, 0), (0x174E, 72, 74, 0), (0x1424, 72, 75, 0),
+    (0x119C, 74, 76, 0), (0x0F6B, 74, 77, 0), (0x0D51, 75, 78, 0), (0x0BB6, 77, 79, 0), (0x0A40, 77, 48, 0),
+    (0x5832, 80, 81, 1), (0x4D1C, 88, 82, 0), (0x438E, 89, 83, 0), (0x3BDD, 90, 84, 0), (0x34EE, 91, 85, 0),
+    (0x2EAE, 92, 86, 0), (0x299A, 93, 87, 0), (0x2516, 86, 71, 0), (0x5570, 88, 89, 1), (0x4CA9, 95, 90, 0),
+    (0x44D9, 96, 91, 0), (0x3E22, 97, 92, 0), (0x3824, 99, 93, 0), (0x32B4, 99, 94, 0), (0x2E17, 93, 86, 0),
+    (0x56A8, 95, 96, 1), (0x4F46, 101, 97, 0), (0x47E5, 102, 98, 0), (0x41CF, 103, 99, 0), (0x3C3D, 104, 100, 0),
+    (0x375E, 99, 93, 0), (0x5231, 105, 102, 0), (0x4C0F, 106, 103, 0), (0x4639, 107, 104, 0), (0x415E, 103, 99, 0),
+    (0x5627, 105, 106, 1), (0x50E7, 108, 107, 0), (0x4B85, 109, 103, 0), (0x5597, 110, 109, 0), (0x504F, 111, 107, 0),
+    (0x5A10, 110, 111, 1), (0x5522, 112, 109, 0), (0x59EB, 112, 111, 1), (0x5A1D, 113, 113, 0),
+]
+FIXED_STATE = 113
+
+
+class QMEncoder:
+    """T.81 annex D's arithmetic coder, with the code register as an unbounded integer so
+    that carries need no handling. A statistics bin is a one-element list holding
+    `mps << 7 | state`, as libjpeg keeps it."""
+
+    def __init__(self):
+        self.out = bytearray()
+        self.reset()
+
+    def reset(self):
+        self.low, self.range, self.shifts = 0, 0x10000, 0
+
+    def encode(self, bit, bin_):
+        state, mps = bin_[0] & 0x7F, bin_[0] >> 7
+        qe, next_lps, next_mps, switch = QE_TABLE[state]
+        self.range -= qe
+        if bit == mps:
+            if self.range >= 0x8000:
+                return
+            # Conditional exchange: the MPS takes the larger, upper part.
+            if self.range < qe:
+                self.low += self.range
+                self.range = qe
+            bin_[0] = mps << 7 | next_mps
+        else:
+            if self.range >= qe:
+                self.low += self.range
+                self.range = qe
+            bin_[0] = (mps ^ switch) << 7 | next_lps
+        while self.range < 0x8000:
+            self.range <<= 1
+            self.low <<= 1
+            self.shifts += 1
+
+    def flush(self):
+        """Ends the segment: the value in [low, low + range) with the most trailing zero
+        bits, written without its trailing zero bytes (the decoder supplies zeros), FF
+        followed by a stuffed 00."""
+        bits = 16 + self.shifts
+        for zeros in range(bits, -1, -1):
+            value = -(-self.low >> zeros) << zeros
+            if value < self.low + self.range:
+                break
+        padded = -(-bits // 8) * 8
+        data = (value << (padded - bits)).to_bytes(padded // 8, "big").rstrip(b"\x00")
+        self.out += data.replace(b"\xff", b"\xff\x00")
+        self.reset()
+
+
+class ArithmeticScan:
+    """One scan's arithmetic coding (T.81 F.1.4 and G.1.3), the model mirrored from
+    libjpeg's decoder: DC statistics of 64 bins and AC statistics of 256 per table slot,
+    the DC context per scan component. `conditioning` maps a slot to (L, U, Kx)."""
+
+    def __init__(self, members, conditioning):
+        self.coder = QMEncoder()
+        self.members = members
+        self.conditioning = conditioning
+        self.fixed = [FIXED_STATE]
+        self.reset_statistics()
+
+    def reset_statistics(self):
+        self.dc_stats = {slot: [[0] for _ in range(64)] for slot in range(4)}
+        self.ac_stats = {slot: [[0] for _ in range(256)] for slot in range(4)}
+        self.contexts = [0] * len(self.members)
+        self.predictors = [0] * len(self.members)
+
+    def restart(self, number):
+        self.coder.flush()
+        self.coder.out += bytes([0xFF, 0xD0 + number])
+        self.reset_statistics()
+
+    def dc(self, position, value, slot):
+        stats, lower, upper = self.dc_stats[slot], self.conditioning[slot][0], self.conditioning[slot][1]
+        difference = value - self.predictors[position]
+        self.predictors[position] = value
+        at = self.contexts[position]
+        if difference == 0:
+            self.coder.encode(0, stats[at])
+            self.contexts[position] = 0
+            return
+        self.coder.encode(1, stats[at])
+        sign = int(difference < 0)
+        self.coder.encode(sign, stats[at + 1])
+        at += 2 + sign
+        m = abs(difference) - 1
+        top = 1 << (m.bit_length() - 1) if m else 0
+        self.coder.encode(int(top > 0), stats[at])
+        if top:
+            at = self.category(top, 1, stats, 20)
+        if top < (1 << lower) >> 1:
+            self.contexts[position] = 0
+        elif top > (1 << upper) >> 1:
+            self.contexts[position] = 12 + 4 * sign
+        else:
+            self.contexts[position] = 4 + 4 * sign
+        self.bits_below(m, top, stats, at + 14)
+
+    def category(self, top, step, stats, at):
+        """Figure F.23's unary code of the category `top` above `step`, from bin `at`;
+        returns the bin it ended at."""
+        while step < top:
+            self.coder.encode(1, stats[at])
+            step <<= 1
+            at += 1
+        self.coder.encode(0, stats[at])
+        return at
+
+    def bits_below(self, m, top, stats, at):
+        mask = top >> 1
+        while mask:
+            self.coder.encode(int(bool(m & mask)), stats[at])
+            mask >>= 1
+
+    def ac(self, values, start, end, slot):
+        """Figure F.20 on `values` (zigzag index to value) for k = start..end."""
+        stats, limit = self.ac_stats[slot], self.conditioning[slot][2]
+        last = max([k for k in range(start, end + 1) if values[k]], default=0)
+        k = start
+        while k <= end:
+            at = 3 * (k - 1)
+            if k > last:
+                self.coder.encode(1, stats[at])
+                return
+            self.coder.encode(0, stats[at])
+            while values[k] == 0:
+                self.coder.encode(0, stats[at + 1])
+                at += 3
+                k += 1
+            self.coder.encode(1, stats[at + 1])
+            value = values[k]
+            self.coder.encode(int(value < 0), self.fixed)
+            at += 2
+            m = abs(value) - 1
+            top = 1 << (m.bit_length() - 1) if m else 0
+            self.coder.encode(int(top > 0), stats[at])
+            if top:
+                self.coder.encode(int(top > 1), stats[at])
+                if top > 1:
+                    at = self.category(top, 2, stats, 189 if k <= limit else 217)
+            self.bits_below(m, top, stats, at + 14)
+            k += 1
+
+    def ac_refinement(self, block, start, end, al, slot):
+        """libjpeg's AC refinement model: end-of-block decisions only past the last
+        coefficient already nonzero, correction bits for those, new values of magnitude 1."""
+        stats = self.ac_stats[slot]
+        now = {k: abs(int(block[NATURAL[k]])) >> al for k in range(1, 64)}
+        before = {k: now[k] >> 1 for k in range(1, 64)}
+        known_end = max([k for k in range(1, end + 1) if before[k]], default=0)
+        last = max([k for k in range(start, end + 1) if now[k]], default=0)
+        k = start
+        while k <= end:
+            at = 3 * (k - 1)
+            if k > known_end:
+                self.coder.encode(int(k > last), stats[at])
+                if k > last:
+                    return
+            while True:
+                if before[k]:
+                    self.coder.encode(now[k] & 1, stats[at + 2])
+                    break
+                if now[k]:
+                    self.coder.encode(1, stats[at + 1])
+                    self.coder.encode(int(block[NATURAL[k]] < 0), self.fixed)
+                    break
+                self.coder.encode(0, stats[at + 1])
+                at += 3
+                k += 1
+            k += 1
+
+
+def dac_segment(conditioning):
+    """A DAC segment giving every slot's (L, U, Kx) in `conditioning`."""
+    payload = b""
+    for slot, (lower, upper, limit) in sorted(conditioning.items()):
+        payload += bytes([slot, upper << 4 | lower, 0x10 | slot, limit])
+    return segment(0xCC, payload)
+
+
+def arithmetic_block(scan, position, block, slot, progressive, ss, se, ah, al):
+    """Codes one block of an arithmetic scan: sequential, or one progressive pass."""
+    if not progressive:
+        scan.dc(position, int(block[0]), slot)
+        scan.ac({k: int(block[NATURAL[k]]) for k in range(64)}, 1, 63, slot)
+    elif ss == 0 and ah == 0:
+        scan.dc(position, int(block[0]) >> al, slot)
+    elif ss == 0:
+        scan.coder.encode((int(block[0]) >> al) & 1, scan.fixed)
+    elif ah == 0:
+        values = {}
+        for k in range(ss, se + 1):
+            value = int(block[NATURAL[k]])
+            values[k] = (abs(value) >> al) * (-1 if value < 0 else 1)
+        scan.ac(values, ss, se, slot)
+    else:
+        scan.ac_refinement(block, ss, se, al, slot)
+
+
+def craft_jpeg(image, sampling, scans, sof=0xC0, restart_interval=0, colour="ycbcr", identifiers=(1, 2, 3),
+               quant_scale=1.0, sixteen_bit_quant=False, head_segments=(), huffman="optimal", conditioning=None):
+    """A JPEG of `image` written by this file's encoder.
+
+    sampling: (h, v) per component; scans: dicts with `components` (indices), and for
+    progressive frames `ss`, `se`, `ah`, `al`; sof: 0xC0, 0xC1, 0xC2, or 0xC9 and 0xCA
+    (arithmetic coding, T.81 annex D, sequential and progressive); colour: "ycbcr"
+    (Pillow's conversion), "rgb" (no conversion), "grey", or for a CMYK `image` "cmyk" or
+    "ycck" (stored the Adobe way, inverted; YCCK as the YCbCr of the inverted C, M, Y,
+    which libjpeg's YCCK conversion undoes, and the inverted K); head_segments: whole segments
+    written after SOI; huffman: "optimal" (tables from each scan's statistics, written
+    before it), "standard" (annex K tables, written) or "omitted" (annex K tables, not
+    written, as Motion JPEG frames do); conditioning: for arithmetic coding, {slot: (L, U,
+    Kx)} written in a DAC segment (libjpeg's defaults 0, 1, 5 otherwise).
+    """
     width, height = image.size
     h_max = max(h for h, _ in sampling)
     v_max = max(v for _, v in sampling)
     mcus_per_line = -(-width // (8 * h_max))
     mcu_rows = -(-height // (8 * v_max))
     components = []
-    for index, ((h, v), plane) in enumerate(zip(sampling, planes)):
-        comp_width, comp_height = -(-width * h // h_max), -(-height * v // v_max)
-        # Box-average to the component's resolution, then replicate the edges to fill the
-        # MCU grid (the encoder's choice; the decoder sees only the result).
-        fy, fx = v_max // v, h_max // h
-        padded = np.pad(plane.astype(np.int64), ((0, comp_height * fy - height), (0, comp_width * fx - width)), mode="edge")
-        reduced = (padded.reshape(comp_height, fy, comp_width, fx).sum(axis=(1, 3)) + fy * fx // 2) // (fy * fx)
+    for index, (h, v, reduced) in enumerate(component_samples(image, sampling, colour)):
+        comp_height, comp_width = reduced.shape
+        # Replicate the edges to fill the MCU grid (the encoder's choice; the decoder sees
+        # only the result).
         grid = np.pad(reduced, ((0, mcu_rows * v * 8 - comp_height), (0, mcus_per_line * h * 8 - comp_width)), mode="edge")
         table = LUMINANCE_QUANT if index == 0 else CHROMINANCE_QUANT
         quant = np.clip(np.round(np.array(table) * quant_scale), 1, 65535 if sixteen_bit_quant else 255).astype(np.int64)
@@ -431,7 +727,10 @@ def craft_jpeg(image, sampling, scans, sof=0xC0, restart_interval=0, colour="ycb
     out += segment(sof, sof_payload)
     if restart_interval:
         out += segment(0xDD, struct.pack(">H", restart_interval))
-    progressive = sof == 0xC2
+    arithmetic = sof in (0xC9, 0xCA)
+    if conditioning:
+        out += dac_segment(conditioning)
+    progressive = sof in (0xC2, 0xCA)
     for scan in scans:
         members = scan["components"]
         ss, se, ah, al = (scan["ss"], scan["se"], scan["ah"], scan["al"]) if progressive else (0, 63, 0, 0)
@@ -442,9 +741,11 @@ def craft_jpeg(image, sampling, scans, sof=0xC0, restart_interval=0, colour="ycb
         per_line = -(-first["width"] // 8) if single else mcus_per_line
         mcu_count = per_line * (-(-first["height"] // 8) if single else mcu_rows)
         predictors = [0] * len(members)
+        coder = ArithmeticScan(members, {slot: (0, 1, 5) for slot in range(4)} | (conditioning or {}))
         for mcu in range(mcu_count):
             if restart_interval and mcu and mcu % restart_interval == 0:
                 events.restart((mcu // restart_interval - 1) & 7)
+                coder.restart((mcu // restart_interval - 1) & 7)
                 predictors = [0] * len(members)
             row, column = divmod(mcu, per_line)
             for position, index in enumerate(members):
@@ -454,7 +755,9 @@ def craft_jpeg(image, sampling, scans, sof=0xC0, restart_interval=0, colour="ycb
                 for block_row, block_column in cells:
                     block = c["blocks"][block_row, block_column]
                     dc_table, ac_table = ("dc", c["slot"]), ("ac", c["slot"])
-                    if not progressive:
+                    if arithmetic:
+                        arithmetic_block(coder, position, block, c["slot"], progressive, ss, se, ah, al)
+                    elif not progressive:
                         predictors[position] = encode_sequential_block(events, block, dc_table, ac_table, predictors[position])
                     elif ss == 0 and ah == 0:
                         value = int(block[0]) >> al
@@ -471,34 +774,102 @@ def craft_jpeg(image, sampling, scans, sof=0xC0, restart_interval=0, colour="ycb
                         encode_ac_refinement(events, block, ss, se, al)
         events.flush_end_of_band()
 
-        statistics = {}
-        for event in events.events:
-            if event[0] == "symbol":
-                statistics.setdefault(event[1], {}).setdefault(event[2], 0)
-                statistics[event[1]][event[2]] += 1
-        codes = {}
-        for table in sorted(statistics):
-            counts, symbols = optimal_table(statistics[table]) if huffman == "optimal" else standard_tables()[table]
-            codes[table] = canonical_codes(counts, symbols)
-            if huffman != "omitted":
-                out += segment(0xC4, bytes([(0x10 if table[0] == "ac" else 0) | table[1]]) + bytes(counts) + bytes(symbols))
         sos = bytes([len(members)])
         for index in members:
             slot = components[index]["slot"]
             sos += bytes([identifiers[index], (slot << 4) | slot])
-        out += segment(0xDA, sos + bytes([ss, se, (ah << 4) | al]))
-        writer = BitWriter()
-        for event in events.events:
-            if event[0] == "symbol":
-                code, length = codes[event[1]][event[2]]
-                writer.write(code, length)
-            elif event[0] == "bits":
-                writer.write(event[1], event[2])
+        sos += bytes([ss, se, (ah << 4) | al])
+        if arithmetic:
+            coder.coder.flush()
+            out += segment(0xDA, sos) + coder.coder.out
+        else:
+            out += scan_bytes(events, sos, huffman)
+    out += b"\xff\xd9"
+    return bytes(out)
+
+
+def lossless_differences(samples, predictor, point_transform, first_rows):
+    """T.81 H.1.2: the differences (modulo 2^16, as -32767...32768) of 8-bit `samples`
+    shifted right by `point_transform`, predicted with selection value `predictor` (1 to 7);
+    rows in `first_rows` (the scan's first and those after a restart) are predicted from
+    2^(7 - point_transform) and then from the left."""
+    x = samples.astype(np.int64) >> point_transform
+    height, width = x.shape
+    differences = np.zeros_like(x)
+    for r in range(height):
+        for c in range(width):
+            if r in first_rows:
+                prediction = (1 << (7 - point_transform)) if c == 0 else x[r, c - 1]
+            elif c == 0:
+                prediction = x[r - 1, c]
             else:
-                writer.align()
-                writer.out += bytes([0xFF, 0xD0 + event[1]])
-        writer.align()
-        out += writer.out
+                a, b, d = x[r, c - 1], x[r - 1, c], x[r - 1, c - 1]
+                prediction = [a, b, d, a + b - d, a + ((b - d) >> 1), b + ((a - d) >> 1), (a + b) >> 1][predictor - 1]
+            difference = (x[r, c] - prediction) % 65536
+            differences[r, c] = difference - 65536 if difference > 32768 else difference
+    return differences
+
+
+def craft_lossless(image, sampling, scans, predictor, point_transform=0, restart_interval=0, colour="rgb",
+                   identifiers=(1, 2, 3), head_segments=()):
+    """A lossless Huffman JPEG (SOF3, T.81 annex H) of `image`, 8-bit.
+
+    sampling, scans (dicts with `components`), colour, identifiers and head_segments as for
+    craft_jpeg; predictor: the selection value Ss; point_transform: Al. A restart interval
+    must be a whole number of MCU rows (libjpeg requires it), so restarts fall at the start
+    of MCU rows; in an interleaved scan an MCU row is v sample rows of each component, and
+    every one of those MCU rows after a restart starts with first-row prediction.
+    """
+    width, height = image.size
+    h_max = max(h for h, _ in sampling)
+    v_max = max(v for _, v in sampling)
+    components = [dict(h=h, v=v, samples=samples, slot=min(index, 1))
+                  for index, (h, v, samples) in enumerate(component_samples(image, sampling, colour))]
+    out = bytearray(b"\xff\xd8")
+    for s in head_segments:
+        out += s
+    sof_payload = struct.pack(">BHHB", 8, height, width, len(components))
+    for identifier, c in zip(identifiers, components):
+        sof_payload += bytes([identifier, (c["h"] << 4) | c["v"], 0])
+    out += segment(0xC3, sof_payload)
+    if restart_interval:
+        out += segment(0xDD, struct.pack(">H", restart_interval))
+    for scan in scans:
+        members = scan["components"]
+        single = len(members) == 1
+        first = components[members[0]]
+        per_line = first["samples"].shape[1] if single else -(-width // h_max)
+        mcu_rows = first["samples"].shape[0] if single else -(-height // v_max)
+        assert restart_interval % per_line == 0
+        rows_per_interval = restart_interval // per_line
+        differences = {}
+        for index in members:
+            c = components[index]
+            rows_per_mcu = 1 if single else c["v"]
+            first_rows = {r for r in range(c["samples"].shape[0])
+                          if r % rows_per_mcu == 0 and (r // rows_per_mcu) % (rows_per_interval or mcu_rows + 1) == 0}
+            differences[index] = lossless_differences(c["samples"], predictor, point_transform, first_rows | {0})
+        events = ScanEvents()
+        for mcu in range(per_line * mcu_rows):
+            if restart_interval and mcu and mcu % restart_interval == 0:
+                events.restart((mcu // restart_interval - 1) & 7)
+            row, column = divmod(mcu, per_line)
+            for index in members:
+                c = components[index]
+                cells = [(row, column)] if single else [
+                    (row * c["v"] + y, column * c["h"] + x) for y in range(c["v"]) for x in range(c["h"])]
+                for sample_row, sample_column in cells:
+                    inside = sample_row < c["samples"].shape[0] and sample_column < c["samples"].shape[1]
+                    # Samples past the component's edge are coded but never used: 0.
+                    difference = int(differences[index][sample_row, sample_column]) if inside else 0
+                    size = 16 if difference == 32768 else bit_length(abs(difference))
+                    events.symbol(("dc", c["slot"]), size)
+                    if size < 16:
+                        events.bits(magnitude_bits(difference, size), size)
+        sos = bytes([len(members)])
+        for index in members:
+            sos += bytes([identifiers[index], components[index]["slot"] << 4])
+        out += scan_bytes(events, sos + bytes([predictor, 0, point_transform]))
     out += b"\xff\xd9"
     return bytes(out)
 
@@ -520,6 +891,8 @@ SEPARATE_DC = [((0,), 0, 0, 0, 1), ((1,), 0, 0, 0, 0), ((2,), 0, 0, 0, 0), ((0,)
 DC_ONLY = [((0, 1, 2), 0, 0, 0, 0)]
 NO_CHROMA_AC = [((0, 1, 2), 0, 0, 0, 0), ((0,), 1, 63, 0, 0)]
 LOW_BANDS_ONLY = [((0, 1, 2), 0, 0, 0, 0), ((0,), 1, 5, 0, 0), ((1,), 1, 5, 0, 1), ((2,), 1, 2, 0, 0)]
+FOUR_SUCCESSIVE = [((0, 1, 2, 3), 0, 0, 0, 1), ((3,), 1, 63, 0, 1), ((0,), 1, 63, 0, 0), ((1,), 1, 63, 0, 0),
+                   ((2,), 1, 63, 0, 0), ((0, 1, 2, 3), 0, 0, 1, 0), ((3,), 1, 63, 1, 0)]
 GREY_SUCCESSIVE = [((0,), 0, 0, 0, 1), ((0,), 1, 63, 0, 2), ((0,), 1, 63, 2, 1), ((0,), 0, 0, 1, 0),
                    ((0,), 1, 63, 1, 0)]
 
@@ -587,6 +960,12 @@ def fixtures():
     files.append(("rgb_33x17_q90_adobe.jpg", pillow_jpeg(photo(33, 17), quality=90, keep_rgb=True)))
     files.append(("rgb_33x17_q90_adobe_progressive.jpg",
                   pillow_jpeg(photo(33, 17), quality=90, keep_rgb=True, progressive=True)))
+
+    # Pillow, CMYK: an Adobe marker with transform 0, components C, M, Y, K at 1 x 1,
+    # stored inverted (Pillow's raw mode CMYK;I).
+    files.append(("cmyk_33x17_q75_adobe.jpg", pillow_jpeg(inks(33, 17), quality=75)))
+    files.append(("cmyk_33x17_q90_adobe_progressive.jpg", pillow_jpeg(inks(33, 17), quality=90, progressive=True)))
+    files.append(("exif_orientation6_cmyk.jpg", insert_after_app0(pillow_jpeg(inks(17, 9), quality=75), exif_segment(6))))
 
     # EXIF and XMP orientation.
     upright = pillow_jpeg(photo(33, 17), quality=75, subsampling=2)
@@ -673,6 +1052,81 @@ def fixtures():
                   craft_jpeg(image, [(2, 2), (1, 1), (1, 1)], script(SUCCESSIVE), sof=0xC2, huffman="standard")))
     files.append(("craft_other_identifiers.jpg",
                   craft_jpeg(image, [(2, 1), (1, 1), (1, 1)], interleaved(3), identifiers=(0, 1, 2))))
+    # Four components, crafted: the Adobe transform decides CMYK (0, or no marker) or YCCK
+    # (2, and any other value); a JFIF marker plays no part; Pillow inverts either way.
+    adobe = {transform: segment(0xEE, b"Adobe\x00\x64\x00\x00\x00\x00" + bytes([transform])) for transform in (0, 1, 2)}
+    cmyk_ids = (67, 77, 89, 75)
+    files.append(("craft_cmyk_no_adobe.jpg", craft_jpeg(inks(33, 17), [(1, 1)] * 4, interleaved(4), colour="cmyk",
+                                                        identifiers=cmyk_ids)))
+    files.append(("craft_ycck_420.jpg", craft_jpeg(inks(61, 47), [(2, 2), (1, 1), (1, 1), (2, 2)], interleaved(4),
+                                                   colour="ycck", identifiers=(1, 2, 3, 4), head_segments=[adobe[2]])))
+    files.append(("craft_ycck_adobe_transform1.jpg",
+                  craft_jpeg(inks(33, 17), [(2, 1), (1, 1), (1, 1), (2, 1)], interleaved(4), colour="ycck",
+                             identifiers=(1, 2, 3, 4), head_segments=[adobe[1]])))
+    files.append(("craft_ycck_jfif_progressive_restart.jpg",
+                  craft_jpeg(inks(33, 17), [(1, 2), (1, 1), (1, 1), (1, 1)], script(FOUR_SUCCESSIVE), sof=0xC2,
+                             restart_interval=2, colour="ycck", identifiers=(1, 2, 3, 4),
+                             head_segments=[segment(0xE0, b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"), adobe[2]])))
+    files.append(("craft_cmyk_noninterleaved_restart.jpg",
+                  craft_jpeg(inks(33, 17), [(2, 2), (1, 1), (2, 1), (1, 1)],
+                             [{"components": [3]}, {"components": [0, 1]}, {"components": [2]}], restart_interval=3,
+                             colour="cmyk", identifiers=cmyk_ids, head_segments=[adobe[0]])))
+
+    # Arithmetic coding (SOF9, SOF10), crafted: sequential and progressive scripts, restarts,
+    # conditioning tables other than libjpeg's defaults (DAC), greyscale, CMYK, and a
+    # progressive script that stops early (block smoothing applies as with Huffman coding).
+    arithmetic_420 = craft_jpeg(image, [(2, 2), (1, 1), (1, 1)], interleaved(3), sof=0xC9)
+    files.append(("craft_arithmetic_sequential_420.jpg", arithmetic_420))
+    files.append(("craft_arithmetic_sequential_restart_conditioning.jpg",
+                  craft_jpeg(image, [(2, 1), (1, 1), (1, 1)], interleaved(3), sof=0xC9, restart_interval=3,
+                             conditioning={0: (2, 5, 2), 1: (0, 0, 40)})))
+    files.append(("craft_arithmetic_progressive_successive.jpg",
+                  craft_jpeg(image, [(2, 2), (1, 1), (1, 1)], script(SUCCESSIVE), sof=0xCA, quant_scale=0.25)))
+    files.append(("craft_arithmetic_progressive_restart.jpg",
+                  craft_jpeg(noise(33, 17), [(2, 1), (1, 1), (1, 1)], script(SUCCESSIVE), sof=0xCA, restart_interval=3)))
+    files.append(("craft_arithmetic_progressive_separate_dc_conditioning.jpg",
+                  craft_jpeg(image, [(1, 1), (1, 1), (1, 1)], script(SEPARATE_DC), sof=0xCA,
+                             conditioning={0: (1, 4, 10), 1: (3, 3, 1)})))
+    files.append(("craft_arithmetic_progressive_grey.jpg",
+                  craft_jpeg(photo(17, 9), [(1, 1)], script(GREY_SUCCESSIVE), sof=0xCA, colour="grey")))
+    files.append(("craft_arithmetic_progressive_incomplete.jpg",
+                  craft_jpeg(image, [(2, 2), (1, 1), (1, 1)], script(LOW_BANDS_ONLY), sof=0xCA)))
+    files.append(("craft_arithmetic_cmyk.jpg", craft_jpeg(inks(33, 17), [(1, 1)] * 4, interleaved(4), sof=0xC9,
+                                                          colour="cmyk", identifiers=cmyk_ids, head_segments=[adobe[0]])))
+    # Arithmetic data may end early at a marker: the decoder reads zero bytes after it (libjpeg
+    # does not even warn), so this file decodes, to other pixels.
+    parts, rest = split_segments(arithmetic_420)
+    files.append(("edit_arithmetic_data_cut_short.jpg", join_segments(parts, rest[:-42] + b"\xff\xd9")))
+
+    # Lossless (SOF3), crafted: every predictor on RGB (3 components without a JFIF or
+    # Adobe marker are RGB in lossless frames), point transforms, subsampling (upsampled by
+    # replication), restarts, grey, CMYK, an Adobe RGB marker, separate scans.
+    for predictor in range(1, 8):
+        files.append((f"craft_lossless_predictor{predictor}.jpg",
+                      craft_lossless(photo(33, 17), [(1, 1)] * 3, interleaved(3), predictor)))
+    files.append(("craft_lossless_point_transform3.jpg", craft_lossless(photo(33, 17), [(1, 1)] * 3, interleaved(3), 6, 3)))
+    files.append(("craft_lossless_grey_point_transform7.jpg",
+                  craft_lossless(photo(17, 9), [(1, 1)], interleaved(1), 4, 7, colour="grey")))
+    files.append(("craft_lossless_grey_restart.jpg",
+                  craft_lossless(photo(17, 9), [(1, 1)], interleaved(1), 7, 1, restart_interval=34, colour="grey")))
+    files.append(("craft_lossless_420_restart.jpg",
+                  craft_lossless(photo(33, 17), [(2, 2), (1, 1), (1, 1)], interleaved(3), 4, restart_interval=17)))
+    files.append(("craft_lossless_mixed_sampling.jpg",
+                  craft_lossless(photo(33, 17), [(2, 1), (1, 2), (1, 1)], interleaved(3), 5)))
+    files.append(("craft_lossless_adobe_rgb_422.jpg",
+                  craft_lossless(photo(33, 17), [(2, 1), (1, 1), (1, 1)], interleaved(3), 2,
+                                 head_segments=[adobe[0]])))
+    files.append(("craft_lossless_cmyk.jpg", craft_lossless(inks(33, 17), [(1, 1)] * 4, interleaved(4), 1, colour="cmyk",
+                                                            identifiers=cmyk_ids)))
+    files.append(("craft_lossless_separate_scans_restart.jpg",
+                  craft_lossless(photo(33, 17), [(1, 2), (1, 1), (1, 1)],
+                                 [{"components": [0]}, {"components": [2]}, {"components": [1]}], 3, restart_interval=66)))
+    # A restart every row of a component with v = 2 in a scan of its own: libjpeg restarts
+    # prediction at the first row of each pair instead of at the row after the marker, so
+    # Pillow's odd rows differ from what this encoder (following T.81) meant.
+    files.append(("craft_lossless_restart_inside_imcu_row.jpg",
+                  craft_lossless(photo(33, 17), [(1, 2), (1, 1), (1, 1)], [{"components": [0]}, {"components": [1, 2]}],
+                                 1, restart_interval=33)))
     return files
 
 

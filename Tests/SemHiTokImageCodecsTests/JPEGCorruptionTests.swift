@@ -7,7 +7,7 @@ import Testing
 /// decoder never crashes, hangs or reads out of bounds on the way. The test also checks
 /// that its trials reach the outcomes it describes, so that none is left unchecked.
 struct JPEGCorruptionTests {
-    /// Seven fixtures in turn, decoded with a limit of 2^16 pixels.
+    /// Twelve fixtures in turn, decoded with a limit of 2^16 pixels.
     ///
     /// JPEG has no checksum, so the decoder cannot see most damage: a changed coefficient
     /// or quantization value is a different valid image, and many damaged files are
@@ -24,11 +24,14 @@ struct JPEGCorruptionTests {
     @Test func damagedFilesHaveTheAllowedOutcomes() throws {
         let names = ["photo_33x17_q75_420_baseline.jpg", "photo_33x17_q95_444_progressive.jpg",
                      "noise_33x17_q75_444_restart5.jpg", "craft_progressive_successive.jpg",
-                     "craft_mixed_sampling.jpg", "exif_orientation6.jpg", "grey_17x9_q50_progressive.jpg"]
+                     "craft_mixed_sampling.jpg", "exif_orientation6.jpg", "grey_17x9_q50_progressive.jpg",
+                     "cmyk_33x17_q75_adobe.jpg", "craft_ycck_jfif_progressive_restart.jpg",
+                     "craft_lossless_420_restart.jpg", "craft_arithmetic_progressive_restart.jpg",
+                     "craft_arithmetic_sequential_restart_conditioning.jpg"]
         let originals = try names.map { try readBytes(RepositoryPaths.golden("images/jpeg/" + $0)) }
         let limits = ImageLimits(maximumPixelCount: 1 << 16)
         let decodedOriginals = try originals.map { try JPEGDecoder.decode($0, limits: limits) }
-        let tally = tallyDamage(to: originals, seed: 0x4A504547, trials: 3500, fieldEdits: Self.fieldEdits) { file in
+        let tally = tallyDamage(to: originals, seed: 0x4A504547, trials: 6000, fieldEdits: Self.fieldEdits) { file in
             let predicted = Self.predictedKind(of: file)
             do throws(ImageDecodingProblem) {
                 let image = try JPEGDecoder.decode(file.bytes, limits: limits)
@@ -92,7 +95,7 @@ struct JPEGCorruptionTests {
 
     /// What the segments of a file before its first SOS say.
     private struct HeaderSegments {
-        /// The width and height in the first frame header (SOF0, SOF1 or SOF2).
+        /// The width and height in the first frame header (SOF0 to SOF3, SOF9, SOF10).
         var frameSize: (width: Int, height: Int)?
         /// Whether an APP1 segment (EXIF or XMP, which may carry an orientation) came.
         var hasApplication1 = false
@@ -119,7 +122,7 @@ struct JPEGCorruptionTests {
                 guard bytes.count - position >= 2 else { return segments }
                 let length = Int(bytes[position]) << 8 | Int(bytes[position + 1])
                 guard length >= 2, bytes.count - position >= length else { return segments }
-                if (0xC0...0xC2).contains(code), segments.frameSize == nil, length >= 7 {
+                if [0xC0, 0xC1, 0xC2, 0xC3, 0xC9, 0xCA].contains(code), segments.frameSize == nil, length >= 7 {
                     segments.frameSize = (Int(bytes[position + 5]) << 8 | Int(bytes[position + 6]),
                                           Int(bytes[position + 3]) << 8 | Int(bytes[position + 4]))
                 }

@@ -1,6 +1,7 @@
 /// What the decoder takes from APPn segments before the first scan (Spec/jpeg.md sections
-/// 2.4 and 8): the JFIF and Adobe markers that decide the colour space, as libjpeg reads
-/// them, and the EXIF and XMP data that hold the orientation, as Pillow collects them.
+/// 2.4 and 8): the JFIF and Adobe markers that decide the colour space (`JPEGColorSpace`),
+/// as libjpeg reads them, and the EXIF and XMP data that hold the orientation, as Pillow
+/// collects them.
 struct JPEGApplicationSegments {
     /// Whether an APP0 segment of at least 14 bytes starting "JFIF\0" was seen.
     private(set) var sawJFIF = false
@@ -33,14 +34,5 @@ struct JPEGApplicationSegments {
         default:
             break
         }
-    }
-
-    /// Whether a 3-component image holds R, G, B rather than Y, Cb, Cr, by libjpeg's rule:
-    /// a JFIF marker means YCbCr; else an Adobe marker decides (transform 0 is RGB, any other
-    /// value YCbCr); else component identifiers 'R', 'G', 'B' mean RGB; else YCbCr.
-    func isRGB(componentIdentifiers: [UInt8]) -> Bool {
-        if sawJFIF { return false }
-        if let adobeTransform { return adobeTransform == 0 }
-        return componentIdentifiers == Array("RGB".utf8)
     }
 }

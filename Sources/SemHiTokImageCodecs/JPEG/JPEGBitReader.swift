@@ -29,8 +29,27 @@ struct JPEGBitReader {
     /// Whether more bits were consumed than the data held.
     var consumedPadding: Bool { paddingBits > bitCount }
 
+    /// Throws when the decoding so far needed bits beyond the scan's data: *truncated* when
+    /// the file ended, *corrupt* when a marker interrupted the data.
+    mutating func checkNotExhausted(scanNumber: Int) throws(ImageDecodingProblem) {
+        guard consumedPadding else { return }
+        if position >= bytes.count { throw .truncated("the entropy-coded data of scan \(scanNumber)") }
+        throw .corrupt("the entropy-coded data of scan \(scanNumber) ends at a marker before the scan's last MCU")
+    }
+
+    /// Reads the restart marker RST`expected` that must come next and starts reading the
+    /// data after it. Bytes before the marker are skipped, as libjpeg skips them.
+    mutating func readRestartMarker(expected: Int, scanNumber: Int) throws(ImageDecodingProblem) {
+        var markers = JPEGMarkerReader(bytes: bytes, position: position)
+        let code = try markers.nextMarker()
+        guard Int(code) == 0xD0 + expected else {
+            throw .corrupt("scan \(scanNumber) expects restart marker RST\(expected) but finds marker \(jpegMarkerName(code))")
+        }
+        restart(at: markers.position)
+    }
+
     /// Drops the buffered bits and starts reading again at `offset` (after a restart marker).
-    mutating func restart(at offset: Int) {
+    private mutating func restart(at offset: Int) {
         position = offset
         buffer = 0
         bitCount = 0

@@ -2,12 +2,14 @@
 /// with its default settings) followed by `ImageOps.exif_transpose` and a conversion to RGB
 /// gives (Spec/jpeg.md).
 ///
-/// Decoded: baseline and extended sequential Huffman (SOF0, SOF1) and progressive Huffman
-/// (SOF2) frames with 8-bit samples, one component (grey, replicated to R, G, B) or three
-/// (YCbCr, or RGB by libjpeg's rules) with sampling factors 1 and 2, restart intervals, any
-/// number of scans. Refused as `unsupported`: arithmetic coding, lossless and hierarchical
-/// frames, 12-bit samples, CMYK and YCCK, heights given by a DNL marker. The EXIF
-/// orientation is applied.
+/// Decoded: baseline and extended sequential Huffman (SOF0, SOF1), progressive Huffman
+/// (SOF2), lossless Huffman (SOF3) and arithmetic-coded sequential and progressive (SOF9,
+/// SOF10) frames with 8-bit samples, one component (grey,
+/// replicated to R, G, B), three (YCbCr, or RGB by libjpeg's rules) or four (CMYK or YCCK by
+/// the Adobe marker, converted to RGB as Pillow converts them) with sampling factors 1 and
+/// 2, restart intervals, any number of scans. Refused as `unsupported`: lossless arithmetic
+/// coding (SOF11), hierarchical frames, other sample precisions, lossless files in YCbCr or YCCK (libjpeg
+/// refuses them too), heights given by a DNL marker. The EXIF orientation is applied.
 ///
 /// Errors are thrown as `ImageDecodingProblem` (typed throws).
 public enum JPEGDecoder {
@@ -31,10 +33,15 @@ public enum JPEGDecoder {
         var markers = JPEGMarkerReader(bytes: bytes, position: 2)
         var quantization = JPEGQuantizationTables()
         var huffman = JPEGHuffmanTables()
+        var conditioning = JPEGArithmeticConditioning()
         var application = JPEGApplicationSegments()
         var restartInterval = 0
         var frame: JPEGFrame?
         var storage: [JPEGCoefficientStorage] = []
+        // Lossless frames decode straight to samples; `scanned` notes their components' scans.
+        var losslessPlanes: JPEGSamplePlanes?
+        var scanned: [Bool] = []
+        var colorSpace = JPEGColorSpace.grey
         var scanCount = 0
         while true {
             let marker = try markers.nextMarker()
@@ -42,13 +49,26 @@ public enum JPEGDecoder {
             case 0xD9:
                 guard let frame else { throw .corrupt("the EOI marker comes before any image (no SOF and SOS)") }
                 guard scanCount > 0 else { throw .corrupt("the EOI marker comes before any scan") }
-                return try finish(frame, storage: storage, application: application)
-            case 0xC0, 0xC1, 0xC2:
+                if let losslessPlanes {
+                    if let missing = scanned.firstIndex(of: false) {
+                        throw .corrupt("component \(frame.components[missing].identifier) appears in no scan")
+                    }
+                    return finish(frame, planes: losslessPlanes, colorSpace: colorSpace, application: application)
+                }
+                return try finish(frame, storage: storage, colorSpace: colorSpace, application: application)
+            case 0xC0, 0xC1, 0xC2, 0xC3, 0xC9, 0xCA:
                 guard frame == nil else { throw .corrupt("a second frame header (SOF marker \(jpegMarkerName(marker)))") }
-                let parsed = try JPEGFrame.parse(markers.segmentPayload("SOF"), isProgressive: marker == 0xC2, limits: limits)
+                let parsed = try JPEGFrame.parse(markers.segmentPayload("SOF"), isProgressive: marker == 0xC2 || marker == 0xCA,
+                                                 isLossless: marker == 0xC3, isArithmetic: marker == 0xC9 || marker == 0xCA,
+                                                 limits: limits)
                 frame = parsed
-                storage = parsed.components.map { JPEGCoefficientStorage(blocksPerLine: $0.blocksPerLine, blockRows: $0.blockRows) }
-            case 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF:
+                if parsed.isLossless {
+                    losslessPlanes = JPEGSamplePlanes(parsed)
+                    scanned = [Bool](repeating: false, count: parsed.components.count)
+                } else {
+                    storage = parsed.components.map { JPEGCoefficientStorage(blocksPerLine: $0.blocksPerLine, blockRows: $0.blockRows) }
+                }
+            case 0xC5, 0xC6, 0xC7, 0xCB, 0xCD, 0xCE, 0xCF:
                 throw .unsupported(unsupportedFrameDescription(marker))
             case 0xC4:
                 try huffman.read(markers.segmentPayload("DHT"))
@@ -61,10 +81,26 @@ public enum JPEGDecoder {
             case 0xDA:
                 guard let frame else { throw .corrupt("a scan (SOS marker) comes before the frame header (SOF marker)") }
                 let scan = try JPEGScanHeader.parse(markers.segmentPayload("SOS"), frame: frame)
-                // libjpeg-turbo's sequential decoder (not its progressive one) fills these.
-                if scanCount == 0, !frame.isProgressive { huffman.fillStandardTables() }
+                if scanCount == 0 {
+                    // The markers that decide it come before the first scan.
+                    colorSpace = JPEGColorSpace.of(componentIdentifiers: frame.components.map(\.identifier),
+                                                   application: application, isLossless: frame.isLossless)
+                    if frame.isLossless, colorSpace == .yCbCr || colorSpace == .ycck {
+                        throw .unsupported("lossless JPEG in the \(colorSpace == .ycck ? "YCCK" : "YCbCr") colour space, which libjpeg does not convert in lossless mode")
+                    }
+                    // libjpeg-turbo's sequential Huffman decoder (not its progressive or
+                    // lossless one) fills these.
+                    if !frame.isProgressive, !frame.isLossless, !frame.isArithmetic { huffman.fillStandardTables() }
+                }
                 guard scanCount < maximumScanCount else { throw .unsupported("more than \(maximumScanCount) scans") }
                 scanCount += 1
+                if let losslessPlanes {
+                    for member in scan.members { scanned[member.component] = true }
+                    markers.position = try JPEGLosslessScan.decode(
+                        scan, frame: frame, planes: losslessPlanes, huffmanTables: huffman, restartInterval: restartInterval,
+                        bytes: bytes, position: markers.position, scanNumber: scanCount)
+                    continue
+                }
                 for member in scan.members where storage[member.component].quantization == nil {
                     let component = frame.components[member.component]
                     guard let table = quantization.tables[component.quantizationSlot] else {
@@ -79,16 +115,25 @@ public enum JPEGDecoder {
                         }
                     }
                 }
-                markers.position = try JPEGScanDecoder.decode(
-                    scan, frame: frame, storage: storage, huffmanTables: huffman, restartInterval: restartInterval,
-                    bytes: bytes, position: markers.position, scanNumber: scanCount)
+                if frame.isArithmetic {
+                    markers.position = try JPEGArithmeticScan.decode(
+                        scan, frame: frame, storage: storage, conditioning: conditioning, restartInterval: restartInterval,
+                        bytes: bytes, position: markers.position, scanNumber: scanCount)
+                } else {
+                    markers.position = try JPEGScanDecoder.decode(
+                        scan, frame: frame, storage: storage, huffmanTables: huffman, restartInterval: restartInterval,
+                        bytes: bytes, position: markers.position, scanNumber: scanCount)
+                }
             case 0xE0...0xEF:
                 let payload = try markers.segmentPayload("APP\(marker - 0xE0)")
                 // Like Pillow and libjpeg, only what comes before the first scan counts.
                 if scanCount == 0 { application.read(marker: marker, payload: payload) }
-            case 0xFE, 0xDC, 0xCC:
-                // COM; DNL when the frame header already gave the height; DAC, which only
-                // arithmetic coding uses: skipped, as libjpeg skips them.
+            case 0xCC:
+                // Read in any file, as libjpeg reads it, so that its errors count everywhere.
+                try conditioning.read(markers.segmentPayload("DAC"))
+            case 0xFE, 0xDC:
+                // COM; DNL when the frame header already gave the height: skipped, as libjpeg
+                // skips them.
                 _ = try markers.segmentPayload(jpegMarkerName(marker))
             case 0xD0...0xD7, 0x01:
                 // A restart marker outside entropy-coded data, or TEM: no segment; libjpeg
@@ -108,40 +153,34 @@ public enum JPEGDecoder {
     private static func unsupportedFrameDescription(_ marker: UInt8) -> String {
         let name = "SOF\(marker - 0xC0)"
         switch marker {
-        case 0xC3: return "lossless JPEG (\(name))"
-        case 0xC5, 0xC6, 0xC7: return "hierarchical JPEG (\(name))"
         case 0xCB: return "lossless JPEG with arithmetic coding (\(name))"
         case 0xCD, 0xCE, 0xCF: return "hierarchical JPEG with arithmetic coding (\(name))"
-        default: return "arithmetic-coded JPEG (\(name))"
+        default: return "hierarchical JPEG (\(name))"
         }
     }
 
-    /// After the EOI marker: inverse DCT, upsampling, colour conversion and orientation.
-    private static func finish(_ frame: JPEGFrame, storage: [JPEGCoefficientStorage],
+    /// After the EOI marker of a DCT frame: inverse DCT, upsampling, colour conversion and
+    /// orientation.
+    private static func finish(_ frame: JPEGFrame, storage: [JPEGCoefficientStorage], colorSpace: JPEGColorSpace,
                                application: JPEGApplicationSegments) throws(ImageDecodingProblem) -> RGBImage {
         for (component, coefficients) in zip(frame.components, storage) where coefficients.quantization == nil {
             throw .corrupt("component \(component.identifier) appears in no scan")
         }
-        // All components' samples in one allocation, component after component, each in
-        // rows of `widthInBlocks * 8`.
-        var offsets: [Int] = []
-        var total = 0
-        for component in frame.components {
-            offsets.append(total)
-            total += component.widthInBlocks * component.heightInBlocks * 64
-        }
-        let isRGB = frame.components.count == 3 && application.isRGB(componentIdentifiers: frame.components.map(\.identifier))
-        // The inverse DCT writes every sample, so the buffer needs no zeroing first.
-        let samples = UnsafeMutablePointer<UInt8>.allocate(capacity: total)
-        defer { samples.deallocate() }
+        let planes = JPEGSamplePlanes(frame)
         let smoothing = JPEGBlockSmoothing.applies(to: frame, storage: storage)
         for (index, component) in frame.components.enumerated() {
             JPEGInverseDCT.transform(
                 storage[index], widthInBlocks: component.widthInBlocks, heightInBlocks: component.heightInBlocks,
-                into: samples + offsets[index],
+                into: planes.plane(index),
                 smoothing: smoothing ? JPEGBlockSmoothing(component: component, storage: storage[index], frame: frame) : nil)
         }
-        let image = JPEGImageAssembler.assemble(frame, samples: UnsafePointer(samples), offsets: offsets, isRGB: isRGB)
+        return finish(frame, planes: planes, colorSpace: colorSpace, application: application)
+    }
+
+    /// Upsampling, colour conversion and orientation of decoded samples.
+    private static func finish(_ frame: JPEGFrame, planes: JPEGSamplePlanes, colorSpace: JPEGColorSpace,
+                               application: JPEGApplicationSegments) -> RGBImage {
+        let image = JPEGImageAssembler.assemble(frame, planes: planes, colorSpace: colorSpace)
         let orientation = JPEGOrientation.value(exif: application.exif, xmp: application.xmp) ?? 1
         return JPEGOrientation.apply(orientation, to: image)
     }

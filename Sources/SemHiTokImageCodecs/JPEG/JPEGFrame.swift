@@ -11,37 +11,48 @@ struct JPEGComponent {
     /// Samples per line and lines: `ceil(width * h / hMax)` and `ceil(height * v / vMax)`.
     let width: Int
     let height: Int
-    /// Blocks that hold samples: `ceil(width / 8)` by `ceil(height / 8)`. A scan with this
-    /// component alone codes exactly these.
+    /// Data units (8 x 8 blocks, or single samples in lossless frames) that hold samples:
+    /// `ceil(width / unit)` by `ceil(height / unit)`. A scan with this component alone codes
+    /// exactly these.
     let widthInBlocks: Int
     let heightInBlocks: Int
-    /// Blocks in the frame's MCU grid: `mcusPerLine * h` by `mcuRows * v`. Interleaved scans
-    /// code all of them; the coefficient storage has this size.
+    /// Data units in the frame's MCU grid: `mcusPerLine * h` by `mcuRows * v`. Interleaved
+    /// scans code all of them; the coefficient storage has this size.
     let blocksPerLine: Int
     let blockRows: Int
 }
 
-/// A frame header (SOF0, SOF1 or SOF2; T.81 B.2.2) and the MCU grid it implies.
+/// A frame header (SOF0, SOF1, SOF2, SOF3, SOF9 or SOF10; T.81 B.2.2) and the MCU grid it
+/// implies.
 struct JPEGFrame {
-    /// Whether the frame is progressive (SOF2) rather than sequential (SOF0, SOF1).
+    /// Whether the frame is progressive (SOF2, SOF10) rather than sequential (SOF0, SOF1, SOF9).
     let isProgressive: Bool
+    /// Whether the frame is lossless (SOF3, T.81 annex H): its data units are single samples.
+    let isLossless: Bool
+    /// Whether its scans are arithmetic-coded (SOF9, SOF10; T.81 annex D).
+    let isArithmetic: Bool
     /// Image size in pixels.
     let width: Int
     let height: Int
-    /// The components in frame order: 1 (grey) or 3.
+    /// The components in frame order: 1 (grey), 3 or 4.
     let components: [JPEGComponent]
     /// The largest sampling factors over the components.
     let maximumHorizontalSampling: Int
     let maximumVerticalSampling: Int
-    /// MCUs of an interleaved scan: `ceil(width / (8 hMax))` by `ceil(height / (8 vMax))`.
+    /// MCUs of an interleaved scan: `ceil(width / (unit hMax))` by `ceil(height / (unit vMax))`.
     let mcusPerLine: Int
     let mcuRows: Int
 
-    /// Parses the payload of a SOF0, SOF1 or SOF2 segment and checks the size against
-    /// `limits` before anything is allocated. Throws `unsupported` for a sample precision
-    /// other than 8 bits, a component count other than 1 or 3, sampling factors 3 or 4, or a
-    /// height left to a DNL marker; `tooLarge` beyond the limits; `corrupt` otherwise.
-    static func parse(_ payload: UnsafeRawBufferPointer, isProgressive: Bool, limits: ImageLimits) throws(ImageDecodingProblem) -> JPEGFrame {
+    /// The side of a data unit in samples: 8 (DCT blocks), or 1 in lossless frames.
+    var dataUnit: Int { isLossless ? 1 : 8 }
+
+    /// Parses the payload of a SOF0, SOF1, SOF2, SOF3, SOF9 or SOF10 segment and checks the
+    /// size against `limits` before anything is allocated. Throws `unsupported` for a sample
+    /// precision other than 8 bits, a component count other than 1, 3 or 4, sampling factors
+    /// 3 or 4, or a height left to a DNL marker; `tooLarge` beyond the limits; `corrupt`
+    /// otherwise.
+    static func parse(_ payload: UnsafeRawBufferPointer, isProgressive: Bool, isLossless: Bool, isArithmetic: Bool,
+                      limits: ImageLimits) throws(ImageDecodingProblem) -> JPEGFrame {
         guard payload.count >= 6 else { throw .corrupt("the SOF segment is \(payload.count) bytes, too short for a frame header") }
         let precision = Int(payload[0])
         guard precision == 8 else { throw .unsupported("\(precision)-bit samples; only 8-bit JPEG is decoded") }
@@ -49,10 +60,9 @@ struct JPEGFrame {
         let width = Int(payload[3]) << 8 | Int(payload[4])
         let count = Int(payload[5])
         switch count {
-        case 1, 3: break
+        case 1, 3, 4: break
         case 0: throw .corrupt("the frame has no components")
-        case 4: throw .unsupported("4-component (CMYK or YCCK) JPEG")
-        default: throw .unsupported("\(count)-component JPEG; only greyscale and 3-component images are decoded")
+        default: throw .unsupported("\(count)-component JPEG; only 1-, 3- and 4-component images are decoded")
         }
         guard payload.count == 6 + 3 * count else {
             throw .corrupt("the SOF segment is \(payload.count) bytes; \(count) components need \(6 + 3 * count)")
@@ -80,19 +90,20 @@ struct JPEGFrame {
         }
         let hMax = declared.map(\.h).max() ?? 1
         let vMax = declared.map(\.v).max() ?? 1
-        let mcusPerLine = (width + 8 * hMax - 1) / (8 * hMax)
-        let mcuRows = (height + 8 * vMax - 1) / (8 * vMax)
+        let unit = isLossless ? 1 : 8
+        let mcusPerLine = (width + unit * hMax - 1) / (unit * hMax)
+        let mcuRows = (height + unit * vMax - 1) / (unit * vMax)
         let components = declared.map { item in
             let componentWidth = (width * item.h + hMax - 1) / hMax
             let componentHeight = (height * item.v + vMax - 1) / vMax
             return JPEGComponent(
                 identifier: item.identifier, horizontalSampling: item.h, verticalSampling: item.v,
                 quantizationSlot: item.slot, width: componentWidth, height: componentHeight,
-                widthInBlocks: (componentWidth + 7) / 8, heightInBlocks: (componentHeight + 7) / 8,
+                widthInBlocks: (componentWidth + unit - 1) / unit, heightInBlocks: (componentHeight + unit - 1) / unit,
                 blocksPerLine: mcusPerLine * item.h, blockRows: mcuRows * item.v)
         }
         return JPEGFrame(
-            isProgressive: isProgressive, width: width, height: height, components: components,
+            isProgressive: isProgressive, isLossless: isLossless, isArithmetic: isArithmetic, width: width, height: height, components: components,
             maximumHorizontalSampling: hMax, maximumVerticalSampling: vMax,
             mcusPerLine: mcusPerLine, mcuRows: mcuRows)
     }

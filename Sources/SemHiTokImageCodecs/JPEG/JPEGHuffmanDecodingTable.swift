@@ -23,10 +23,12 @@ enum JPEGHuffmanDecodingTable {
 
     /// Appends the decoding layout of `specification` to `storage`. Throws `corrupt` when
     /// the code lengths over-fill the code space or would give a code of all 1 bits (which
-    /// libjpeg also refuses), or, for a DC table (`isDC`), when a symbol is above 15.
-    static func append(_ specification: JPEGHuffmanSpecification, isDC: Bool, to storage: inout [Int32]) throws(ImageDecodingProblem) {
-        if isDC, let symbol = specification.symbols.first(where: { $0 > 15 }) {
-            throw .corrupt("DC Huffman table has symbol \(symbol), above 15")
+    /// libjpeg also refuses), or, for a DC table (`isDC`), when a symbol is above
+    /// `largestDCSymbol` (15 for DC differences, 16 for lossless sample differences).
+    static func append(_ specification: JPEGHuffmanSpecification, isDC: Bool, largestDCSymbol: UInt8 = 15,
+                       to storage: inout [Int32]) throws(ImageDecodingProblem) {
+        if isDC, let symbol = specification.symbols.first(where: { $0 > largestDCSymbol }) {
+            throw .corrupt("DC Huffman table has symbol \(symbol), above \(largestDCSymbol)")
         }
         let base = storage.count
         storage += [Int32](repeating: 0, count: layoutSize)

@@ -1,27 +1,32 @@
+/// What a scan's entropy decoder does for the MCU walk of `JPEGScanDecoder`: Huffman
+/// (`JPEGScanDecoder.HuffmanRun`) or arithmetic (`JPEGArithmeticScan.Run`) decoding.
+protocol JPEGBlockDecoding {
+    /// Decodes the next block of scan member `member` into `block` (row-major coefficients).
+    mutating func decodeBlock(_ block: UnsafeMutablePointer<Int16>, member: Int) throws(ImageDecodingProblem)
+    /// Reads restart marker RST`expected` and resets the decoder's state.
+    mutating func restart(expected: Int, scanNumber: Int) throws(ImageDecodingProblem)
+    /// Throws when the blocks decoded so far needed data the scan does not have.
+    mutating func checkNotExhausted(scanNumber: Int) throws(ImageDecodingProblem)
+    /// The offset where the scan's data ended, or where reading stopped.
+    var position: Int { get }
+}
+
 /// Decodes one scan's entropy-coded data into the components' coefficient storage (T.81
 /// F.2 and G.1.2, Spec/jpeg.md section 4): walks the MCUs, handles restart intervals, and
 /// hands each block to the sequential or progressive block decoder.
 enum JPEGScanDecoder {
-    /// Which block decoder a scan uses.
-    private enum Kind {
-        case sequential, dcFirst, dcRefinement, acFirst, acRefinement
-    }
-
-    /// One component of the scan, resolved to its coefficients and tables. The pointer
-    /// stays valid while the caller's `storage` array holds the storage.
+    /// One component of the scan. The pointer stays valid while the caller's `storage`
+    /// array holds the storage.
     private struct Member {
         let blocks: UnsafeMutablePointer<Int16>
         let blocksPerLine: Int
         let horizontalSampling: Int
         let verticalSampling: Int
-        /// Offsets of the DC and AC tables in the scan's table storage (0 when unused).
-        let dcTable: Int
-        let acTable: Int
     }
 
-    /// Decodes the scan whose entropy-coded data starts at `position` in `bytes` and returns
-    /// the offset where that data ended (a marker, possibly after ignored bytes, follows).
-    /// `scanNumber` (from 1) names the scan in errors.
+    /// Decodes the Huffman-coded scan whose entropy-coded data starts at `position` in
+    /// `bytes` and returns the offset where that data ended (a marker, possibly after ignored
+    /// bytes, follows). `scanNumber` (from 1) names the scan in errors.
     ///
     /// Throws `corrupt` for a Huffman table the scan needs but the file does not define or
     /// that is malformed, a bad code or coefficient, or a missing or wrong restart marker;
@@ -29,21 +34,40 @@ enum JPEGScanDecoder {
     static func decode(_ scan: JPEGScanHeader, frame: JPEGFrame, storage: [JPEGCoefficientStorage],
                        huffmanTables: JPEGHuffmanTables, restartInterval: Int,
                        bytes: UnsafeRawBufferPointer, position: Int, scanNumber: Int) throws(ImageDecodingProblem) -> Int {
-        let kind: Kind = !frame.isProgressive ? .sequential
-            : scan.isDCScan ? (scan.approximationHigh == 0 ? .dcFirst : .dcRefinement)
-            : (scan.approximationHigh == 0 ? .acFirst : .acRefinement)
+        let kind = scan.kind(isProgressive: frame.isProgressive)
         var tables: [Int32] = []
-        var members: [Member] = []
-        for member in scan.members {
-            let needsDC = kind == .sequential || kind == .dcFirst
-            let needsAC = kind == .sequential || kind == .acFirst || kind == .acRefinement
-            let dcTable = needsDC ? try appendTable(huffmanTables.dc, slot: member.dcSlot, isDC: true, to: &tables) : 0
-            let acTable = needsAC ? try appendTable(huffmanTables.ac, slot: member.acSlot, isDC: false, to: &tables) : 0
+        var dcTables = SIMD4<Int32>.zero
+        var acTables = SIMD4<Int32>.zero
+        for (index, member) in scan.members.enumerated() {
+            if kind.usesDCTables {
+                dcTables[index] = Int32(try appendTable(huffmanTables.dc, slot: member.dcSlot, isDC: true, to: &tables))
+            }
+            if kind.usesACTables {
+                acTables[index] = Int32(try appendTable(huffmanTables.ac, slot: member.acSlot, isDC: false, to: &tables))
+            }
+        }
+        return try tables.withUnsafeBufferPointer { (tablePointer) throws(ImageDecodingProblem) -> Int in
+            try jpegNaturalOrder.withUnsafeBufferPointer { (order) throws(ImageDecodingProblem) -> Int in
+                guard let tableBase = tablePointer.baseAddress, let naturalOrder = order.baseAddress else { return position }
+                var run = HuffmanRun(reader: JPEGBitReader(bytes: bytes, position: position), kind: kind,
+                                     start: scan.spectralStart, end: scan.spectralEnd, al: scan.approximationLow,
+                                     tables: tableBase, dcTables: dcTables, acTables: acTables, naturalOrder: naturalOrder)
+                try walk(scan, frame: frame, storage: storage, restartInterval: restartInterval, decoder: &run,
+                         scanNumber: scanNumber)
+                return run.position
+            }
+        }
+    }
+
+    /// Walks the scan's MCUs in order, restart intervals included, and has `decoder` decode
+    /// every block (T.81 A.2, Spec/jpeg.md section 4.2).
+    static func walk<Decoder: JPEGBlockDecoding>(_ scan: JPEGScanHeader, frame: JPEGFrame, storage: [JPEGCoefficientStorage],
+                                                 restartInterval: Int, decoder: inout Decoder,
+                                                 scanNumber: Int) throws(ImageDecodingProblem) {
+        let members = scan.members.map { member in
             let component = frame.components[member.component]
-            members.append(Member(blocks: storage[member.component].coefficients,
-                                  blocksPerLine: storage[member.component].blocksPerLine,
-                                  horizontalSampling: component.horizontalSampling,
-                                  verticalSampling: component.verticalSampling, dcTable: dcTable, acTable: acTable))
+            return Member(blocks: storage[member.component].coefficients, blocksPerLine: storage[member.component].blocksPerLine,
+                          horizontalSampling: component.horizontalSampling, verticalSampling: component.verticalSampling)
         }
         // A scan of one component is not interleaved: its MCU is one block, over the blocks
         // that hold samples only (T.81 A.2.2).
@@ -51,46 +75,34 @@ enum JPEGScanDecoder {
         let component = frame.components[scan.members[0].component]
         let mcusPerLine = single ? component.widthInBlocks : frame.mcusPerLine
         let mcuCount = mcusPerLine * (single ? component.heightInBlocks : frame.mcuRows)
-        var run = Run(reader: JPEGBitReader(bytes: bytes, position: position), kind: kind,
-                      start: scan.spectralStart, end: scan.spectralEnd, al: scan.approximationLow)
-        try tables.withUnsafeBufferPointer { (tablePointer) throws(ImageDecodingProblem) in
-            try jpegNaturalOrder.withUnsafeBufferPointer { (order) throws(ImageDecodingProblem) in
-                guard let tableBase = tablePointer.baseAddress, let naturalOrder = order.baseAddress else { return }
-                for mcu in 0..<mcuCount {
-                    if restartInterval > 0, mcu > 0, mcu % restartInterval == 0 {
-                        try run.restart(expected: (mcu / restartInterval - 1) & 7, scanNumber: scanNumber)
-                    }
-                    let mcuRow = mcu / mcusPerLine
-                    let mcuColumn = mcu - mcuRow * mcusPerLine
-                    do throws(ImageDecodingProblem) {
-                        for (index, member) in members.enumerated() {
-                            if single {
-                                try run.decodeBlock(member.blocks + (mcuRow * member.blocksPerLine + mcuColumn) * 64,
-                                                    member: index, dcTable: tableBase + member.dcTable,
-                                                    acTable: tableBase + member.acTable, naturalOrder: naturalOrder)
-                                continue
-                            }
-                            for y in 0..<member.verticalSampling {
-                                for x in 0..<member.horizontalSampling {
-                                    let row = mcuRow * member.verticalSampling + y
-                                    let column = mcuColumn * member.horizontalSampling + x
-                                    let block = member.blocks + (row * member.blocksPerLine + column) * 64
-                                    try run.decodeBlock(block, member: index, dcTable: tableBase + member.dcTable,
-                                                        acTable: tableBase + member.acTable, naturalOrder: naturalOrder)
-                                }
-                            }
-                        }
-                    } catch {
-                        // Garbage decoded from the zero padding after the data is a symptom
-                        // of the data ending early, which is the error to report.
-                        try run.checkNotExhausted(scanNumber: scanNumber)
-                        throw error
-                    }
-                    try run.checkNotExhausted(scanNumber: scanNumber)
-                }
+        for mcu in 0..<mcuCount {
+            if restartInterval > 0, mcu > 0, mcu % restartInterval == 0 {
+                try decoder.restart(expected: (mcu / restartInterval - 1) & 7, scanNumber: scanNumber)
             }
+            let mcuRow = mcu / mcusPerLine
+            let mcuColumn = mcu - mcuRow * mcusPerLine
+            do throws(ImageDecodingProblem) {
+                for (index, member) in members.enumerated() {
+                    if single {
+                        try decoder.decodeBlock(member.blocks + (mcuRow * member.blocksPerLine + mcuColumn) * 64, member: index)
+                        continue
+                    }
+                    for y in 0..<member.verticalSampling {
+                        for x in 0..<member.horizontalSampling {
+                            let row = mcuRow * member.verticalSampling + y
+                            let column = mcuColumn * member.horizontalSampling + x
+                            try decoder.decodeBlock(member.blocks + (row * member.blocksPerLine + column) * 64, member: index)
+                        }
+                    }
+                }
+            } catch {
+                // Garbage decoded from the zero padding after the data is a symptom of the
+                // data ending early, which is the error to report.
+                try decoder.checkNotExhausted(scanNumber: scanNumber)
+                throw error
+            }
+            try decoder.checkNotExhausted(scanNumber: scanNumber)
         }
-        return run.reader.position
     }
 
     /// Appends the decoding layout of table `slot` to `tables` and returns its offset.
@@ -105,21 +117,42 @@ enum JPEGScanDecoder {
         return offset
     }
 
-    /// The entropy decoder's state during one scan.
-    private struct Run {
+    /// The Huffman decoder's state during one scan.
+    private struct HuffmanRun: JPEGBlockDecoding {
         var reader: JPEGBitReader
-        let kind: Kind
+        let kind: JPEGScanKind
         let start: Int
         let end: Int
         let al: Int
+        /// The scan's decoding tables, and where each member's DC and AC tables start in them.
+        let tables: UnsafePointer<Int32>
+        let dcTables: SIMD4<Int32>
+        let acTables: SIMD4<Int32>
+        let naturalOrder: UnsafePointer<Int>
         /// DC predictors of the scan's members (T.81 F.2.1.3.1), reset at restarts.
         var predictors: SIMD4<Int32> = .zero
         /// Blocks left in the current end-of-band run (progressive AC scans).
         var endOfBandRun = 0
 
+        init(reader: JPEGBitReader, kind: JPEGScanKind, start: Int, end: Int, al: Int, tables: UnsafePointer<Int32>,
+             dcTables: SIMD4<Int32>, acTables: SIMD4<Int32>, naturalOrder: UnsafePointer<Int>) {
+            self.reader = reader
+            self.kind = kind
+            self.start = start
+            self.end = end
+            self.al = al
+            self.tables = tables
+            self.dcTables = dcTables
+            self.acTables = acTables
+            self.naturalOrder = naturalOrder
+        }
+
+        var position: Int { reader.position }
+
         @inline(__always)
-        mutating func decodeBlock(_ block: UnsafeMutablePointer<Int16>, member: Int, dcTable: UnsafePointer<Int32>,
-                                  acTable: UnsafePointer<Int32>, naturalOrder: UnsafePointer<Int>) throws(ImageDecodingProblem) {
+        mutating func decodeBlock(_ block: UnsafeMutablePointer<Int16>, member: Int) throws(ImageDecodingProblem) {
+            let dcTable = tables + Int(dcTables[member])
+            let acTable = tables + Int(acTables[member])
             switch kind {
             case .sequential:
                 var predictor = predictors[member]
@@ -141,23 +174,15 @@ enum JPEGScanDecoder {
             }
         }
 
-        /// Throws when the blocks decoded so far needed bits beyond the scan's data.
         mutating func checkNotExhausted(scanNumber: Int) throws(ImageDecodingProblem) {
-            guard reader.consumedPadding else { return }
-            if reader.position >= reader.bytes.count { throw .truncated("the entropy-coded data of scan \(scanNumber)") }
-            throw .corrupt("the entropy-coded data of scan \(scanNumber) ends at a marker before the scan's last MCU")
+            try reader.checkNotExhausted(scanNumber: scanNumber)
         }
 
         /// Reads the restart marker RST`expected` that must follow a restart interval, and
         /// resets the bit reader, the DC predictors and the end-of-band run (T.81 F.2.1.3.1,
-        /// G.1.2.2). Bytes before the marker are skipped, as libjpeg skips them.
+        /// G.1.2.2).
         mutating func restart(expected: Int, scanNumber: Int) throws(ImageDecodingProblem) {
-            var markers = JPEGMarkerReader(bytes: reader.bytes, position: reader.position)
-            let code = try markers.nextMarker()
-            guard Int(code) == 0xD0 + expected else {
-                throw .corrupt("scan \(scanNumber) expects restart marker RST\(expected) but finds marker \(jpegMarkerName(code))")
-            }
-            reader.restart(at: markers.position)
+            try reader.readRestartMarker(expected: expected, scanNumber: scanNumber)
             predictors = .zero
             endOfBandRun = 0
         }

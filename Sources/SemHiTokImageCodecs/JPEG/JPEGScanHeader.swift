@@ -23,11 +23,18 @@ struct JPEGScanHeader {
     /// Whether the scan codes DC coefficients (progressive frames: Ss = 0).
     var isDCScan: Bool { spectralStart == 0 }
 
+    /// Which coding procedure the scan follows in a DCT frame.
+    func kind(isProgressive: Bool) -> JPEGScanKind {
+        guard isProgressive else { return .sequential }
+        if isDCScan { return approximationHigh == 0 ? .dcFirst : .dcRefinement }
+        return approximationHigh == 0 ? .acFirst : .acRefinement
+    }
+
     /// Parses an SOS payload against `frame`. Throws `corrupt` for a malformed header, a
     /// component the frame does not have or that appears twice, an MCU of more than 10
     /// blocks, or (progressive frames) spectral selection or successive approximation
     /// parameters that T.81 G.1.1.1.1 forbids. For sequential frames Ss, Se, Ah and Al are
-    /// ignored, as libjpeg ignores them.
+    /// ignored, as libjpeg ignores them; lossless frames need the parameters of T.81 H.1.1.
     static func parse(_ payload: UnsafeRawBufferPointer, frame: JPEGFrame) throws(ImageDecodingProblem) -> JPEGScanHeader {
         guard payload.count >= 1 else { throw .corrupt("the SOS segment is empty") }
         let count = Int(payload[0])
@@ -60,7 +67,18 @@ struct JPEGScanHeader {
         let header = JPEGScanHeader(members: members, spectralStart: start, spectralEnd: end,
                                     approximationHigh: high, approximationLow: low)
         if frame.isProgressive { try header.checkProgression() }
+        if frame.isLossless { try header.checkLossless() }
         return header
+    }
+
+    /// The checks libjpeg makes on a lossless scan (T.81 H.1.1 and H.2.2): Ss is the
+    /// predictor, 1 to 7; Se and Ah are 0; Al, the point transform, is below the 8-bit
+    /// precision.
+    private func checkLossless() throws(ImageDecodingProblem) {
+        guard (1...7).contains(spectralStart), spectralEnd == 0, approximationHigh == 0, approximationLow < 8 else {
+            throw .corrupt("lossless scan with Ss \(spectralStart), Se \(spectralEnd), Ah \(approximationHigh), "
+                           + "Al \(approximationLow): need a predictor Ss of 1 to 7, Se 0, Ah 0 and Al below 8")
+        }
     }
 
     /// The checks of T.81 G.1.1.1.1 that libjpeg makes fatal.
@@ -81,4 +99,15 @@ struct JPEGScanHeader {
         }
         guard approximationLow <= 13 else { throw .corrupt("progressive scan with \(parameters): Al above 13") }
     }
+}
+
+/// The coding procedure of a scan of a DCT frame (T.81 F.1, G.1).
+enum JPEGScanKind {
+    case sequential, dcFirst, dcRefinement, acFirst, acRefinement
+
+    /// Whether the scan decodes DC coefficients from DC tables (statistics, in arithmetic
+    /// coding): sequential and first DC scans.
+    var usesDCTables: Bool { self == .sequential || self == .dcFirst }
+    /// Whether it decodes AC coefficients with AC tables: sequential and every AC scan.
+    var usesACTables: Bool { self == .sequential || self == .acFirst || self == .acRefinement }
 }

@@ -10,7 +10,7 @@
 struct JPEGUpsampler {
     /// How one component is brought to full resolution.
     enum Method: Equatable {
-        case fullSize, horizontalFancy, horizontalReplicate, verticalFancy, bothFancy, bothReplicate
+        case fullSize, horizontalFancy, horizontalReplicate, verticalFancy, verticalReplicate, bothFancy, bothReplicate
     }
 
     let method: Method
@@ -22,12 +22,14 @@ struct JPEGUpsampler {
 
     /// The method libjpeg chooses for a component of `width` samples per line sampled
     /// `horizontalRatio` and `verticalRatio` (1 or 2) times less than the largest factors.
-    static func method(horizontalRatio: Int, verticalRatio: Int, width: Int) -> Method {
+    /// Without `fancy` (lossless frames, whose one-sample data units leave libjpeg no
+    /// context rows to interpolate with) every method replicates.
+    static func method(horizontalRatio: Int, verticalRatio: Int, width: Int, fancy: Bool = true) -> Method {
         switch (horizontalRatio, verticalRatio) {
         case (1, 1): .fullSize
-        case (2, 1): width > 2 ? .horizontalFancy : .horizontalReplicate
-        case (1, 2): .verticalFancy
-        default: width > 2 ? .bothFancy : .bothReplicate
+        case (2, 1): fancy && width > 2 ? .horizontalFancy : .horizontalReplicate
+        case (1, 2): fancy ? .verticalFancy : .verticalReplicate
+        default: fancy && width > 2 ? .bothFancy : .bothReplicate
         }
     }
 
@@ -46,6 +48,8 @@ struct JPEGUpsampler {
         case .verticalFancy:
             let (near, far, bias) = verticalNeighbours(y)
             for x in 0..<width { buffer[x] = UInt8(truncatingIfNeeded: (3 * Int(near[x]) + Int(far[x]) + bias) >> 2) }
+        case .verticalReplicate:
+            return plane + (y >> 1) * stride
         case .bothFancy:
             let (near, far, _) = verticalNeighbours(y)
             bothTriangle(near, far, into: buffer)
