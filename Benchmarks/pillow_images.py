@@ -1,14 +1,19 @@
-"""The image work of SemHiTokBenchmarks done with Pillow: decode a JPEG, a PNG, a GIF and a
-BMP file held in memory to RGB, and a bicubic resize. Prints `name<TAB>median
-seconds<TAB>runs` like the Swift side, on the same files: the photographs of the folder
-given as the first argument, and the GIF and BMP that `derived_files` writes from one of
-them into the folder given as the second (the Swift side reads them there)."""
+"""The image work of SemHiTokBenchmarks done with Pillow: decode JPEG (baseline, CMYK,
+lossless and arithmetic-coded), PNG, GIF and BMP files held in memory to RGB, and a bicubic
+resize. Prints `name<TAB>median seconds<TAB>runs` like the Swift side, on the same files:
+the photographs of the folder given as the first argument, and the files that
+`derived_files` writes from one of them into the folder given as the second (the Swift side
+reads them there). Pillow cannot write lossless or arithmetic-coded JPEG: those come from
+the fixture generator's encoder (tools/make_jpeg_fixtures.py)."""
 import sys
 import time
 from io import BytesIO
 from pathlib import Path
 
 from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+from make_jpeg_fixtures import craft_jpeg, craft_lossless, interleaved  # noqa: E402
 
 
 def median(runs, body):
@@ -28,15 +33,24 @@ def decode(data):
         return image.convert("RGB")
 
 
+DERIVED = ["astronaut.gif", "astronaut.bmp", "astronaut_cmyk.jpg", "astronaut_lossless.jpg", "astronaut_arithmetic.jpg"]
+
+
 def derived_files(folder, out):
-    """Writes `out`/astronaut.gif (256 colours, Pillow's adaptive palette, interlaced) and
-    `out`/astronaut.bmp (24 bits) from `folder`/astronaut.png; returns their bytes."""
+    """Writes into `out`, from `folder`/astronaut.png: astronaut.gif (256 colours, Pillow's
+    adaptive palette, interlaced), astronaut.bmp (24 bits), astronaut_cmyk.jpg (Pillow's
+    CMYK JPEG, quality 90), astronaut_lossless.jpg (8-bit lossless, RGB, predictor 1) and
+    astronaut_arithmetic.jpg (sequential arithmetic coding, 4:2:0); returns their bytes by
+    name."""
     out.mkdir(parents=True, exist_ok=True)
     with Image.open(folder / "astronaut.png") as source:
         rgb = source.convert("RGB")
     rgb.quantize(colors=256).save(out / "astronaut.gif", interlace=True)
     rgb.save(out / "astronaut.bmp")
-    return (out / "astronaut.gif").read_bytes(), (out / "astronaut.bmp").read_bytes()
+    rgb.convert("CMYK").save(out / "astronaut_cmyk.jpg", quality=90)
+    (out / "astronaut_lossless.jpg").write_bytes(craft_lossless(rgb, [(1, 1)] * 3, interleaved(3), 1))
+    (out / "astronaut_arithmetic.jpg").write_bytes(craft_jpeg(rgb, [(2, 2), (1, 1), (1, 1)], interleaved(3), sof=0xC9))
+    return {name: (out / name).read_bytes() for name in DERIVED}
 
 
 def main():
@@ -48,9 +62,11 @@ def main():
     png = (folder / "astronaut.png").read_bytes()
     print(f"png_decode_512x512\t{median(runs, lambda: decode(png))}\t{runs}")
 
-    gif, bmp = derived_files(folder, Path(sys.argv[2]))
-    print(f"gif_decode_512x512\t{median(runs, lambda: decode(gif))}\t{runs}")
-    print(f"bmp_decode_512x512\t{median(runs, lambda: decode(bmp))}\t{runs}")
+    derived = derived_files(folder, Path(sys.argv[2]))
+    for name, file in [("gif", "astronaut.gif"), ("bmp", "astronaut.bmp"), ("jpeg_cmyk", "astronaut_cmyk.jpg"),
+                       ("jpeg_lossless", "astronaut_lossless.jpg"), ("jpeg_arithmetic", "astronaut_arithmetic.jpg")]:
+        data = derived[file]
+        print(f"{name}_decode_512x512\t{median(runs, lambda: decode(data))}\t{runs}")
 
     hubble = decode(jpeg)
     runs = 51

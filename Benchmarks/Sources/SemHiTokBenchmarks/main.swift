@@ -5,8 +5,8 @@ import SemHiTok
 // measurement: `name<TAB>median seconds<TAB>runs`. `Benchmarks/run` puts these next to the
 // same work done by NumPy or Pillow and prints the ratios. The image benchmarks run only
 // when the folder of shared test photographs is given as the first argument, since that
-// folder lives outside the repository, and the folder where pillow_images.py wrote the GIF
-// and BMP made from one of them as the second.
+// folder lives outside the repository, and the folder where pillow_images.py wrote the GIF,
+// BMP and JPEG kinds made from one of them as the second.
 
 /// Times `runs` calls of `body` after a warm-up and prints the result line for `name`.
 func report(_ name: String, runs: Int, _ body: () throws -> Void) rethrows {
@@ -51,6 +51,10 @@ if CommandLine.arguments.count == 3 {
     try report("gif_decode_512x512", runs: 21) { _ = try GIFDecoder.decode(gif, limits: .standard) }
     let bmp = try contents(of: derived + "/astronaut.bmp")
     try report("bmp_decode_512x512", runs: 21) { _ = try BMPDecoder.decode(bmp, limits: .standard) }
+    for kind in ["cmyk", "lossless", "arithmetic"] {
+        let file = try contents(of: derived + "/astronaut_\(kind).jpg")
+        try report("jpeg_\(kind)_decode_512x512", runs: 21) { _ = try JPEGDecoder.decode(file, limits: .standard) }
+    }
     let hubble = try JPEGDecoder.decode(jpeg, limits: .standard)
     // The name states the sizes; a different photograph under the same file name would
     // make the comparison with Pillow's line meaningless.
