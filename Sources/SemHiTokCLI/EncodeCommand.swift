@@ -36,7 +36,7 @@ enum EncodeCommand {
         name: "encode",
         summary: "Tokenize images, folders, lists and webdataset shards into a token file (.sht), one record per image.",
         details: """
-            Each INPUT is an image (PNG, JPEG, GIF, BMP, PPM or PGM), a folder (its images at any depth,
+            Each INPUT is an image (PNG, JPEG, GIF, BMP, WebP, PPM or PGM), a folder (its images at any depth,
             in the order of their paths' bytes), a list of image paths (.txt, .lst or .list;
             - for standard input) or a webdataset shard (.tar). Each image becomes one record
             of OUT: its key (the path as given, the path relative to the folder, the list's

@@ -15,7 +15,7 @@ enum FeaturesCommand {
         name: "features",
         summary: "Write the SigLIP or semantic-decoder features of images as a NumPy .npy array.",
         details: """
-            Each IMAGE (PNG, JPEG, GIF, BMP, PPM or PGM) gives one row of OUT.npy, a float32
+            Each IMAGE (PNG, JPEG, GIF, BMP, WebP, PPM or PGM) gives one row of OUT.npy, a float32
             array of shape [images, tokens, channels], tokens in row-major grid order. With
             --stage siglip, --model may also be a SigLIP-only container (semhitok convert
             without --head).

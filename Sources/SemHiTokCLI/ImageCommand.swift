@@ -15,9 +15,10 @@ enum ImageCommand {
         name: "image",
         summary: "Decode an image to the RGB the model sees, optionally resized, and write it as PNG or PPM.",
         details: """
-            IN is a PNG, JPEG, GIF (its first image), BMP, PPM or PGM file. It is converted to
-            8-bit RGB as the SigLIP processor does (grey replicated, alpha and transparency
-            composited over white) and written to OUT, as PNG or PPM by OUT's extension.
+            IN is a PNG, JPEG, GIF (its first image), BMP, WebP (its first frame), PPM or PGM
+            file. It is converted to 8-bit RGB as the SigLIP processor does (grey replicated,
+            alpha and transparency composited over white) and written to OUT, as PNG or PPM by
+            OUT's extension.
             """,
         positionals: PositionalArguments("IN"), options: [Options.output, Options.size], run: run)
 

@@ -13,7 +13,7 @@ public enum DatasetInput: Equatable, Sendable {
 
     /// The extensions (lowercased) of the image files a folder contributes and of the
     /// members that hold a webdataset sample's image: the formats `ImageFile` reads.
-    public static let imageExtensions: Set<String> = ["png", "jpg", "jpeg", "gif", "bmp", "ppm", "pgm", "pnm"]
+    public static let imageExtensions: Set<String> = ["png", "jpg", "jpeg", "gif", "bmp", "ppm", "pgm", "pnm", "webp"]
     /// The extensions (lowercased) that make a file a list.
     public static let listExtensions: Set<String> = ["txt", "lst", "list"]
 

@@ -5,7 +5,7 @@ import SemHiTokSupport
 public enum ImageFile {
     /// The formats `semhitok` reads.
     public enum Format: String, Sendable {
-        case png, jpeg, netpbm, gif, bmp
+        case png, jpeg, netpbm, gif, bmp, webp
     }
 
     /// The format of `bytes` (Spec/images.md section 1), or nil if it is none of them.
@@ -17,6 +17,7 @@ public enum ImageFile {
         }
         if bytes.starts(with: "GIF87a".utf8) || bytes.starts(with: "GIF89a".utf8) { return .gif }
         if bytes.starts(with: "BM".utf8) { return .bmp }
+        if bytes.count >= 12, bytes.starts(with: "RIFF".utf8), bytes[8..<12].elementsEqual("WEBP".utf8) { return .webp }
         return nil
     }
 
@@ -30,7 +31,8 @@ public enum ImageFile {
         case .netpbm: return try PPMDecoder.decode(bytes, limits: limits)
         case .gif: return try GIFDecoder.decode(bytes, limits: limits)
         case .bmp: return try BMPDecoder.decode(bytes, limits: limits)
-        case nil: throw .unsupported("not a PNG, JPEG, PPM, PGM, GIF or BMP file")
+        case .webp: return try WebPDecoder.decode(bytes, limits: limits)
+        case nil: throw .unsupported("not a PNG, JPEG, PPM, PGM, GIF, BMP or WebP file")
         }
     }
 
@@ -59,7 +61,7 @@ public enum ImageFile {
         switch outputFormat(for: path) {
         case .png: try AtomicOutputFile.write(PNGEncoder.encode(image), to: path)
         case .netpbm: try AtomicOutputFile.write(PPMEncoder.encode(image), to: path)
-        case .jpeg, .gif, .bmp, nil: throw ImageError(path: path, problem: .unsupported("output format: the name must end in .png or .ppm"))
+        case .jpeg, .gif, .bmp, .webp, nil: throw ImageError(path: path, problem: .unsupported("output format: the name must end in .png or .ppm"))
         }
     }
 }

@@ -117,7 +117,7 @@ struct HuffmanDecodingTable {
     }
 
     /// The low `bits` bits of `code` in reverse order.
-    private static func reversed(_ code: Int, bits: Int) -> Int {
+    static func reversed(_ code: Int, bits: Int) -> Int {
         var result = 0
         var value = code
         for _ in 0..<bits {
