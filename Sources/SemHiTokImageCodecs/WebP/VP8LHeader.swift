@@ -14,7 +14,7 @@ struct VP8LHeader: Equatable {
     /// has fewer than 5 bytes, `corrupt` for a wrong signature or version.
     init(_ payload: UnsafeRawBufferPointer) throws(ImageDecodingProblem) {
         guard payload.count >= Self.size else { throw .truncated("the VP8L header") }
-        guard payload[0] == 0x2F else { throw .corrupt("the VP8L signature byte is \(payload[0]), not 0x2F") }
+        guard payload[0] == 0x2F else { throw .corrupt("the VP8L signature byte is 0x\(String(payload[0], radix: 16, uppercase: true)), not 0x2F") }
         let bits = (1...4).reduce(UInt32(0)) { $0 | UInt32(payload[$1]) << (8 * ($1 - 1)) }
         guard bits >> 29 == 0 else { throw .corrupt("the VP8L version is \(bits >> 29), only 0 is defined") }
         width = Int(bits & 0x3FFF) + 1

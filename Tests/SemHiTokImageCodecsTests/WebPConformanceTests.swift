@@ -1,0 +1,69 @@
+import SemHiTok
+@testable import SemHiTokImageCodecs
+import TestSupport
+import Testing
+
+/// WebP decoding against Pillow: the committed fixtures of golden/images/webp, written and
+/// decoded by tools/make_webp_fixtures.py. Spec/webp.md section 9 records the agreement
+/// reached: every pixel equal.
+struct WebPConformanceTests {
+    static let folder = RepositoryPaths.golden("images/webp")
+
+    @Test func decodesEveryFixtureToPillowsPixels() throws {
+        let result = try PillowImageFixtures.mismatches(in: Self.folder) { try WebPDecoder.decode($0) }
+        #expect(result.count == 100)
+        #expect(result.lines == [])
+    }
+
+    /// The ALPH decoder gives Pillow's alpha plane (`getchannel("A")`) of every lossy file
+    /// of golden/images/webp/alpha: raw and lossless planes, each filter, Pillow's own at
+    /// several alpha qualities.
+    @Test func decodesEveryAlphaPlaneToPillowsValues() throws {
+        let expected = try WeightFile(contentsOf: Self.folder + "/alpha/expected_alpha.shw")
+        #expect(expected.tensors.count == 12)
+        for tensor in expected.tensors {
+            let bytes = try readBytes(Self.folder + "/alpha/" + tensor.name)
+            let plane = try bytes.withUnsafeBytes { raw in
+                let container = try WebPContainer(raw)
+                let image = try #require(container.firstFrame.image, "\(tensor.name) has no image chunk")
+                let alpha = try #require(container.firstFrame.alpha, "\(tensor.name) has no ALPH chunk")
+                return try WebPAlphaPlane.decode(UnsafeRawBufferPointer(rebasing: raw[alpha]), width: image.width, height: image.height)
+            }
+            #expect(plane == Array(expected.bytes(of: tensor)), "\(tensor.name)")
+        }
+    }
+
+    @Test func bytesAndBufferEntryPointsAgree() throws {
+        let bytes = try readBytes(Self.folder + "/craft_animated_offset_frame.webp")
+        let fromArray = try WebPDecoder.decode(bytes)
+        let fromBuffer = try bytes.withUnsafeBytes { try WebPDecoder.decode($0) }
+        #expect(fromArray == fromBuffer)
+    }
+
+    /// An animation's first frame lies at its offset on the canvas; outside it the canvas
+    /// is transparent black: white over white with the alpha flag, black without.
+    @Test func theFirstFrameLiesOnATransparentCanvas() throws {
+        let withAlpha = try WebPDecoder.decode(try readBytes(Self.folder + "/craft_animated_offset_frame.webp"))
+        #expect((withAlpha.width, withAlpha.height) == (30, 20))
+        #expect(Array(withAlpha.pixels[0..<3]) == [255, 255, 255])
+        let withoutAlpha = try WebPDecoder.decode(try readBytes(Self.folder + "/craft_animated_offset_frame_no_alpha_flag.webp"))
+        #expect(Array(withoutAlpha.pixels[0..<3]) == [0, 0, 0])
+    }
+
+    /// The VP8L alpha hint decides whether the decoded alpha counts, as libwebp reports it:
+    /// the same pixels with the hint off keep their colours, with it on are composited.
+    @Test func theAlphaHintDecidesCompositing() throws {
+        let off = try WebPDecoder.decode(try readBytes(Self.folder + "/craft_alpha_hint_off.webp"))
+        let on = try WebPDecoder.decode(try readBytes(Self.folder + "/craft_alpha_hint_on.webp"))
+        // The generator makes the top quarter of the rows fully transparent.
+        #expect(Array(on.pixels[0..<3]) == [255, 255, 255])
+        #expect(off.pixels[0..<3] != on.pixels[0..<3])
+    }
+
+    /// `ImageFile` detects RIFF....WEBP and decodes it with this decoder.
+    @Test func imageFileReadsWebP() throws {
+        let path = Self.folder + "/pillow_gradient_17x31.webp"
+        #expect(try ImageFile.read(path) == WebPDecoder.decode(try readBytes(path)))
+        #expect(try readBytes(path).withUnsafeBytes { ImageFile.format(of: $0) } == .webp)
+    }
+}
