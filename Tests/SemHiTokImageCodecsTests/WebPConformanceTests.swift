@@ -25,7 +25,7 @@ struct WebPConformanceTests {
             let bytes = try readBytes(Self.folder + "/alpha/" + tensor.name)
             let plane = try bytes.withUnsafeBytes { raw in
                 let container = try WebPContainer(raw)
-                let image = try #require(container.firstFrame.image, "\(tensor.name) has no image chunk")
+                let image = container.firstImage
                 let alpha = try #require(container.firstFrame.alpha, "\(tensor.name) has no ALPH chunk")
                 return try WebPAlphaPlane.decode(UnsafeRawBufferPointer(rebasing: raw[alpha]), width: image.width, height: image.height)
             }

@@ -55,6 +55,8 @@ if CommandLine.arguments.count == 3 {
         let file = try contents(of: derived + "/astronaut_\(kind).jpg")
         try report("jpeg_\(kind)_decode_512x512", runs: 21) { _ = try JPEGDecoder.decode(file, limits: .standard) }
     }
+    let webp = try contents(of: derived + "/astronaut_lossless.webp")
+    try report("webp_lossless_decode_512x512", runs: 21) { _ = try WebPDecoder.decode(webp, limits: .standard) }
     let hubble = try JPEGDecoder.decode(jpeg, limits: .standard)
     // The name states the sizes; a different photograph under the same file name would
     // make the comparison with Pillow's line meaningless.

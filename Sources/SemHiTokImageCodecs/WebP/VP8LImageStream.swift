@@ -252,6 +252,7 @@ struct VP8LImageStream {
         let tileMask = metaBits == 0 ? Int.max : (1 << metaBits) - 1
         var cache = [UInt32](repeating: 0, count: cacheBits > 0 ? 1 << cacheBits : 0)
         let cacheShift = UInt32(32 - cacheBits)
+        let distanceMap = Self.distanceMap
         try cache.withUnsafeMutableBufferPointer { (cache) throws(ImageDecodingProblem) in
             var position = 0
             var x = 0
@@ -283,7 +284,7 @@ struct VP8LImageStream {
                     if code > 120 {
                         distance = code - 120
                     } else {
-                        let entry = Int(Self.distanceMap[code - 1])
+                        let entry = Int(distanceMap[code - 1])
                         distance = max((entry >> 4) * width + 8 - (entry & 0xF), 1)
                     }
                     guard !reader.overran else { throw .truncated("the VP8L bitstream") }

@@ -13,6 +13,8 @@ struct WebPContainer {
     let hasAlpha: Bool
     /// The first frame: where it lies on the canvas and its chunks.
     let firstFrame: WebPFrameChunks
+    /// The first frame's image chunk.
+    let firstImage: WebPImageChunk
 
     /// libwebp's largest chunk payload, and its bound on a canvas's or frame's area.
     static let maximumPayload: UInt32 = 0xFFFF_FFF6
@@ -43,8 +45,9 @@ struct WebPContainer {
             canvasHeight = image.height
             hasAlpha = image.lossless && image.alphaIsUsed
             firstFrame = frame.droppingAlpha()
+            firstImage = image
         case "VP8X":
-            (canvasWidth, canvasHeight, hasAlpha, firstFrame) = try Self.extended(&parser)
+            (canvasWidth, canvasHeight, hasAlpha, firstFrame, firstImage) = try Self.extended(&parser)
         case let other:
             throw .corrupt("the first chunk is '\(other)', not VP8, VP8L or VP8X")
         }
@@ -52,7 +55,7 @@ struct WebPContainer {
 
     /// The extended format: the VP8X chunk, then the other chunks of the file.
     private static func extended(_ parser: inout WebPChunkParser) throws(ImageDecodingProblem)
-        -> (width: Int, height: Int, hasAlpha: Bool, firstFrame: WebPFrameChunks)
+        -> (width: Int, height: Int, hasAlpha: Bool, firstFrame: WebPFrameChunks, firstImage: WebPImageChunk)
     {
         let bytes = parser.bytes
         let size = uint32(bytes, at: 16)
@@ -101,7 +104,9 @@ struct WebPContainer {
         } while parser.position < bytes.count
 
         guard flags & ~validFlags == 0 else { throw .corrupt("the VP8X flags are 0x\(String(flags, radix: 16)), unknown bits are set") }
-        guard let first = frames.first else { throw .corrupt("the file has no frame") }
+        guard let first = frames.first, let firstImage = first.image else {
+            throw .corrupt(frames.isEmpty ? "the file has no frame" : "frame 1 has no image chunk")
+        }
         for frame in frames {
             guard let image = frame.image else { throw .corrupt("frame \(frame.number) has no image chunk") }
             if isAnimation {
@@ -117,12 +122,12 @@ struct WebPContainer {
         let hasAlpha: Bool
         if isAnimation {
             hasAlpha = flags & alphaFlag != 0
-        } else if let image = first.image, image.lossless {
-            hasAlpha = image.alphaIsUsed
+        } else if firstImage.lossless {
+            hasAlpha = firstImage.alphaIsUsed
         } else {
             hasAlpha = flags & alphaFlag != 0 || alphaBeforeImage
         }
-        return (width, height, hasAlpha, first)
+        return (width, height, hasAlpha, first, firstImage)
     }
 
     static func uint32(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> UInt32 {

@@ -19,7 +19,7 @@ public enum WebPDecoder {
         let container = try WebPContainer(bytes)
         try limits.check(width: container.canvasWidth, height: container.canvasHeight)
         let frame = container.firstFrame
-        guard let image = frame.image else { throw .corrupt("the first frame has no image chunk") }
+        let image = container.firstImage
         let payload = UnsafeRawBufferPointer(rebasing: bytes[image.payload])
         let framePixels: FramePixels
         if image.lossless {
