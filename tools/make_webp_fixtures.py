@@ -539,7 +539,7 @@ def pillow_fixtures():
                           webp(gradient(37, 23), lossless=True, method=method, quality=quality)))
     for width, height in ((1, 1), (1, 9), (9, 1), (2, 2), (5, 3), (17, 31), (100, 80)):
         files.append((f"pillow_gradient_{width}x{height}.webp", webp(gradient(width, height), lossless=True)))
-    for width, height in ((1, 1), (13, 7), (40, 30)):
+    for width, height in ((1, 1), (13, 7), (32, 24)):
         files.append((f"pillow_noise_{width}x{height}.webp", webp(noise(width, height), lossless=True)))
         files.append((f"pillow_noise_rgba_{width}x{height}.webp", webp(noise(width, height, 4), lossless=True)))
     for count in (2, 3, 4, 5, 16, 17, 200):
@@ -632,12 +632,30 @@ def container_fixtures():
                   riff([vp8x(30, 20, ANIMATION), anim, anmf(6, 4, 9, 7, [chunk(b"VP8L", small)])])))
     files.append(("craft_animated_empty_anmf_first.webp",
                   riff([vp8x(30, 20, ANIMATION | ALPHA), anim, anmf(0, 0, 4, 4, []), anmf(2, 2, 9, 7, [chunk(b"VP8L", small)])])))
+    # The demuxer's rules for the chunks around an image (Spec/webp.md section 2).
+    alph = chunk(b"ALPH", b"\0" + b"\x80" * 120)
+    damaged = bytearray(other)
+    damaged[len(damaged) // 2] ^= 0xFF
+    files.append(("craft_simple_alph_after_image_ignored.webp", riff([chunk(b"VP8L", image), alph])))
+    files.append(("craft_vp8x_alph_after_image_without_alpha_flag.webp", riff([vp8x(12, 10, 0), chunk(b"VP8L", image), alph])))
+    files.append(("craft_vp8x_icc_flag_without_icc_chunk.webp", riff([vp8x(12, 10, ICC), chunk(b"VP8L", image)])))
+    files.append(("craft_vp8x_animation_chunks_after_still_image.webp",
+                  riff([vp8x(12, 10, 0), chunk(b"VP8L", image), anim, anmf(0, 0, 12, 10, [chunk(b"VP8L", image)])])))
+    files.append(("craft_simple_empty_chunk_after_image.webp", riff([chunk(b"VP8L", image), chunk(b"VP8L", b"")])))
+    files.append(("craft_animated_second_frame_damaged.webp",
+                  riff([vp8x(20, 20, ANIMATION), anim, anmf(0, 0, 9, 7, [chunk(b"VP8L", small)]),
+                        anmf(0, 0, 12, 10, [chunk(b"VP8L", bytes(damaged))])])))
+    files.append(("craft_animated_two_anim_chunks.webp",
+                  riff([vp8x(20, 20, ANIMATION), anim, anim, anmf(2, 2, 12, 10, [chunk(b"VP8L", other)])])))
+    files.append(("craft_animated_unknown_chunk_in_anmf.webp",
+                  riff([vp8x(20, 20, ANIMATION), anim, anmf(0, 0, 12, 10, [chunk(b"VP8L", other), chunk(b"XYZW", b"ab")])])))
     return files
 
 
 def refused_fixtures():
     plain = webp(gradient(37, 23), lossless=True)
     image = chunks_of(plain)[0][1]
+    anim = chunk(b"ANIM", struct.pack("<IH", 0, 0))
     files = [("truncated_riff.webp", plain[:-10]), ("truncated_header.webp", plain[:10])]
     short_riff = bytearray(plain)
     short_riff[4:8] = struct.pack("<I", len(plain) - 8 - 20)
@@ -656,10 +674,28 @@ def refused_fixtures():
     files.append(("vp8x_unknown_flag.webp", riff([vp8x(37, 23, 0x01), chunk(b"VP8L", image)])))
     files.append(("alph_before_vp8l.webp", riff([vp8x(37, 23, ALPHA), chunk(b"ALPH", b"\0" * 10), chunk(b"VP8L", image)])))
     files.append(("first_chunk_unknown.webp", riff([chunk(b"ABCD", b""), chunk(b"VP8L", image)])))
-    anim = chunk(b"ANIM", struct.pack("<IH", 0, 0))
     files.append(("frame_outside_canvas.webp", riff([vp8x(40, 30, ANIMATION), anim, anmf(4, 8, 37, 23, [chunk(b"VP8L", image)])])))
     files.append(("anmf_before_anim.webp", riff([vp8x(40, 30, ANIMATION), anmf(0, 0, 37, 23, [chunk(b"VP8L", image)])])))
     files.append(("trailing_bytes_in_riff.webp", riff([chunk(b"VP8L", image), b"abc"])))
+    alph = chunk(b"ALPH", b"\0" + b"\x80" * 851)
+    files.append(("vp8l_after_alph_after_image.webp", riff([chunk(b"VP8L", image), alph, chunk(b"VP8L", image)])))
+    files.append(("alph_after_image_with_alpha_flag.webp", riff([vp8x(37, 23, ALPHA), chunk(b"VP8L", image), alph])))
+    files.append(("anmf_alph_after_image.webp", riff([vp8x(40, 30, ANIMATION), anim, anmf(0, 0, 37, 23, [chunk(b"VP8L", image), alph])])))
+    files.append(("anmf_alph_only_frame.webp",
+                  riff([vp8x(40, 30, ANIMATION), anim, anmf(0, 0, 37, 23, [alph]), anmf(0, 0, 37, 23, [chunk(b"VP8L", image)])])))
+    files.append(("empty_anmf_last.webp", riff([vp8x(40, 30, ANIMATION), anim, anmf(0, 0, 37, 23, [chunk(b"VP8L", image)]),
+                                                anmf(0, 0, 4, 4, [])])))
+    files.append(("second_frame_outside_canvas.webp",
+                  riff([vp8x(40, 30, ANIMATION), anim, anmf(0, 0, 37, 23, [chunk(b"VP8L", image)]),
+                        anmf(4, 8, 37, 23, [chunk(b"VP8L", image)])])))
+    files.append(("second_frame_signature.webp",
+                  riff([vp8x(40, 30, ANIMATION), anim, anmf(0, 0, 37, 23, [chunk(b"VP8L", image)]),
+                        anmf(0, 0, 37, 23, [chunk(b"VP8L", b"\x2e" + image[1:])])])))
+    files.append(("anim_chunk_4_bytes.webp", riff([vp8x(40, 30, ANIMATION), chunk(b"ANIM", b"1234"),
+                                                   anmf(0, 0, 37, 23, [chunk(b"VP8L", image)])])))
+    files.append(("animation_flag_still_image.webp", riff([vp8x(37, 23, ANIMATION), chunk(b"VP8L", image)])))
+    files.append(("anmf_frame_too_large.webp",
+                  riff([vp8x(40, 30, ANIMATION), anim, chunk(b"ANMF", b"\0" * 6 + b"\xff" * 6 + b"\0" * 4 + chunk(b"VP8L", image))])))
 
     def stream(body, width=4, height=4):
         return riff([chunk(b"VP8L", vp8l(width, height, False, body))])

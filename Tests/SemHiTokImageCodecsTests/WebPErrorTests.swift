@@ -8,7 +8,17 @@ import Testing
 /// of a valid file is *truncated*; sizes beyond the limits are refused before allocation.
 struct WebPErrorTests {
     static let expected: [String: ImageDecodingProblem] = [
-        "alph_before_vp8l.webp": .corrupt("an ALPH chunk before a VP8L image"),
+        "alph_before_vp8l.webp": .corrupt("a VP8L chunk after an ALPH chunk"),
+        "alph_after_image_with_alpha_flag.webp": .corrupt("frame 1's ALPH chunk follows its image chunk"),
+        "anim_chunk_4_bytes.webp": .corrupt("the ANIM chunk has 4 bytes, at least 6 are needed"),
+        "animation_flag_still_image.webp": .corrupt("a 'VP8L' chunk outside ANMF in an animation"),
+        "anmf_alph_after_image.webp": .corrupt("frame 1's ALPH chunk follows its image chunk"),
+        "anmf_alph_only_frame.webp": .corrupt("a frame follows one without an image chunk"),
+        "anmf_frame_too_large.webp": .corrupt("frame 1 is 16777216 x 16777216, beyond libwebp's limit"),
+        "empty_anmf_last.webp": .corrupt("frame 2's chunks run past the RIFF chunk"),
+        "second_frame_outside_canvas.webp": .corrupt("frame 2 (37 x 23 at 4, 8) leaves the 40 x 30 canvas"),
+        "second_frame_signature.webp": .corrupt("the VP8L signature byte is 0x2E, not 0x2F"),
+        "vp8l_after_alph_after_image.webp": .corrupt("a VP8L chunk after an ALPH chunk"),
         "anmf_before_anim.webp": .corrupt("an ANMF chunk before the ANIM chunk"),
         "chunk_beyond_riff.webp": .corrupt("the 'VP8L' chunk's 240 bytes run past the RIFF chunk's end"),
         "colour_cache_12_bits.webp": .corrupt("the colour cache has 12 bits, 1 to 11 are allowed"),

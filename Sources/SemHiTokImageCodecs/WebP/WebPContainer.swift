@@ -109,6 +109,9 @@ struct WebPContainer {
         }
         for frame in frames {
             guard let image = frame.image else { throw .corrupt("frame \(frame.number) has no image chunk") }
+            if let alpha = frame.alpha, alpha.lowerBound > image.payload.lowerBound {
+                throw .corrupt("frame \(frame.number)'s ALPH chunk follows its image chunk")
+            }
             if isAnimation {
                 guard frame.x + image.width <= width, frame.y + image.height <= height else {
                     throw .corrupt("frame \(frame.number) (\(image.width) x \(image.height) at \(frame.x), \(frame.y)) leaves the \(width) x \(height) canvas")
@@ -210,8 +213,10 @@ struct WebPChunkParser {
         return frame
     }
 
-    /// The ALPH and image chunks from `position` on: at most one of each, the ALPH chunk
-    /// first; any other chunk, or a second one, ends the frame (the cursor stays before it).
+    /// The ALPH and image chunks from `position` on, as libwebp's demuxer takes them: the
+    /// first ALPH chunk (before or after the image), the first image chunk; a VP8L chunk
+    /// after an ALPH chunk is refused; any other chunk, or a second ALPH or VP8 chunk, ends
+    /// the frame (the cursor stays before it).
     mutating func frame(number: Int, minimumSize: Int) throws(ImageDecodingProblem) -> WebPFrameChunks {
         guard bytes.count - position >= max(8, minimumSize) else { throw .corrupt("frame \(number)'s chunks run past the RIFF chunk") }
         var frame = WebPFrameChunks(number: number)
@@ -221,8 +226,9 @@ struct WebPChunkParser {
             let payload = position..<(position + padded)
             if fourCC == "ALPH", frame.alpha == nil {
                 frame.alpha = position..<(position + size)
+            } else if fourCC == "VP8L", frame.alpha != nil {
+                throw .corrupt("a VP8L chunk after an ALPH chunk")
             } else if fourCC == "VP8L" || fourCC == "VP8 ", frame.image == nil {
-                guard fourCC == "VP8 " || frame.alpha == nil else { throw .corrupt("an ALPH chunk before a VP8L image") }
                 frame.image = try Self.image(UnsafeRawBufferPointer(rebasing: bytes[payload]), range: payload, size: size,
                                              lossless: fourCC == "VP8L")
             } else {
