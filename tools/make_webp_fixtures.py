@@ -4,15 +4,15 @@ Pillow decodes.
 
 Most lossless files are written by Pillow (libwebp's encoder) at every method 0 to 6 and
 several qualities, with exact=True and False, sizes from 1 x 1 to 100 x 80, few colours
-(colour-indexing with pixel bundling), noise, gradients, alpha, VP8X files with EXIF and an
-ICC profile, and animations. What libwebp's encoder does not write comes from the small
-VP8L writer in this file (`VP8LWriter`): simple prefix codes of one and two symbols,
-symbols beyond an alphabet, every predictor mode including 14 and 15, colour-transform
-multipliers of both signs, every colour-cache size 1 to 11, LZ77 copies by every kind of
-distance code, meta prefix codes with unused groups, palettes with indices beyond their
-colours, an alpha hint that is off over transparent pixels, bitstreams shorter than 8
-bytes; and from edits of the RIFF container: padding, trailing bytes, unknown chunks,
-animation frames offset on a larger canvas.
+(colour-indexing with pixel bundling), noise, gradients, alpha, VP8X files with EXIF and
+an ICC profile, and animations. What libwebp's encoder does not write comes from the small
+VP8L writer in this file (`entropy_image`, `transformed_vp8l`): simple prefix codes of one
+and two symbols, symbols beyond an alphabet, every predictor mode including 14 and 15,
+colour-transform multipliers of both signs, every colour-cache size 1 to 11, LZ77 copies
+by every kind of distance code, meta prefix codes with unused groups, palettes with
+indices beyond their colours, an alpha hint that is off over transparent pixels, a 1 x 1
+image in 9 bytes; and from edits of the RIFF container: padding, trailing bytes, unknown
+chunks, animation frames offset on a larger canvas.
 
 `alpha/` holds lossy files with alpha (Pillow's, at alpha_quality 100 and lower, and
 Pillow's with the ALPH chunk replaced by one of this file's: raw or lossless, each

@@ -28,7 +28,6 @@ enum VP8LDecoder {
     /// The header and the `width * height` ARGB pixels (alpha in the top byte) of `payload`.
     /// The caller has checked the header's size against the limits.
     static func decode(_ payload: UnsafeRawBufferPointer, header: VP8LHeader) throws(ImageDecodingProblem) -> [UInt32] {
-        try VP8LImageStream.decode(UnsafeRawBufferPointer(rebasing: payload[VP8LHeader.size...]), width: header.width,
-                                   height: header.height)
+        try VP8LImageStream.decode(payload, skipping: VP8LHeader.size, width: header.width, height: header.height)
     }
 }

@@ -13,22 +13,27 @@ struct VP8LImageStream {
     private static let codeLengthOrder = [17, 18, 0, 1, 2, 3, 4, 5, 16, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]
     private static let codeNames = ["green, length and cache code", "red code", "blue code", "alpha code", "distance code"]
 
-    private init(_ data: UnsafeRawBufferPointer) {
+    private init(_ data: UnsafeRawBufferPointer, skipping: Int) {
         reader = InflateBitReader(data)
+        reader.refill()
+        reader.consume(8 * skipping)
     }
 
-    /// The ARGB pixels of the `width` x `height` image stream that makes up `data` (with
-    /// transforms: a VP8L image after its header, or an ALPH chunk's lossless data).
-    static func decode(_ data: UnsafeRawBufferPointer, width: Int, height: Int) throws(ImageDecodingProblem) -> [UInt32] {
+    /// The ARGB pixels of the `width` x `height` image stream that starts `skipping` bytes
+    /// into `data` (with transforms: a VP8L chunk's payload after its 5-byte header, or an
+    /// ALPH chunk's lossless data). The 8-byte minimum applies to the whole of `data`.
+    static func decode(_ data: UnsafeRawBufferPointer, skipping: Int = 0, width: Int, height: Int) throws(ImageDecodingProblem)
+        -> [UInt32]
+    {
         guard data.count < 8 else {
-            var stream = VP8LImageStream(data)
+            var stream = VP8LImageStream(data, skipping: skipping)
             return try stream.decodeChecked(width: width, height: height)
         }
         var padded = [UInt8](repeating: 0, count: 8)
         padded.withUnsafeMutableBytes { $0.copyMemory(from: data) }
         return try padded.withUnsafeBytes { padded in
             Result { () throws(ImageDecodingProblem) -> [UInt32] in
-                var stream = VP8LImageStream(padded)
+                var stream = VP8LImageStream(padded, skipping: skipping)
                 return try stream.decodeChecked(width: width, height: height)
             }
         }.get()

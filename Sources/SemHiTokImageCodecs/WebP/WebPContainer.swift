@@ -34,9 +34,8 @@ struct WebPContainer {
         guard riffSize <= Self.maximumPayload else { throw .corrupt("the RIFF size \(riffSize) is beyond libwebp's limit") }
         let end = Int(riffSize) + 8
         guard bytes.count >= end else { throw .truncated("the RIFF chunk: the file has \(bytes.count) of its \(end) bytes") }
-        // Bytes after the RIFF chunk are ignored.
+        // Bytes after the RIFF chunk are ignored; at least one chunk header fits before it.
         var parser = WebPChunkParser(bytes: UnsafeRawBufferPointer(rebasing: bytes[0..<end]), position: 12)
-        guard end - 12 >= 8 else { throw .truncated("the first chunk's header") }
         switch parser.fourCC(at: 12) {
         case "VP8 ", "VP8L":
             let frame = try parser.frame(number: 1, minimumSize: 0)
