@@ -1,5 +1,5 @@
 /// The first 10 bytes of a lossy VP8 key frame, as far as the container needs them
-/// (Spec/webp.md section 2.3): the frame tag, the start code and the size. The frame itself
+/// (Spec/webp.md section 2.4): the frame tag, the start code and the size. The frame itself
 /// is decoded by `WebPLossyFrame`.
 struct VP8FrameHeader {
     let width: Int

@@ -164,7 +164,7 @@ struct VP8LImageStream {
 
     // MARK: Prefix codes
 
-    /// Reads one prefix code (simple or normal, RFC 9649 section 3.7.2.1) over the
+    /// Reads one prefix code (simple or normal code lengths, RFC 9649) over the
     /// `lengths.count` symbols of its alphabet and appends its table to `codes` when `keep`.
     private mutating func readPrefixCode(_ lengths: UnsafeMutableBufferPointer<UInt8>, what: String, into codes: inout VP8LPrefixCodes,
                                          keep: Bool) throws(ImageDecodingProblem) {
@@ -229,7 +229,7 @@ struct VP8LImageStream {
 
     // MARK: Pixels
 
-    /// The prefix and extra bits of an LZ77 length or distance (RFC 9649 section 3.5.2.2).
+    /// The prefix and extra bits of an LZ77 length or distance (RFC 9649).
     @inline(__always)
     private mutating func prefixValue(_ symbol: Int) -> Int {
         if symbol < 4 { return symbol + 1 }
@@ -238,8 +238,8 @@ struct VP8LImageStream {
         return offset + bits(extraBits) + 1
     }
 
-    /// The 120 short distance codes: `(dy << 4) | (8 - dx)` for a neighbour `dx` pixels to
-    /// the right and `dy` rows up (RFC 9649 section 4.2.2's table).
+    /// The 120 short distance codes: `(dy << 4) | (8 - dx)` for the pixel `dy` rows up and
+    /// `dx` columns to the left (negative: to the right), RFC 9649's distance map.
     private static let distanceMap: [UInt8] = [
         0x18, 0x07, 0x17, 0x19, 0x28, 0x06, 0x27, 0x29, 0x16, 0x1A, 0x26, 0x2A, 0x38, 0x05, 0x37, 0x39, 0x15, 0x1B, 0x36, 0x3A,
         0x25, 0x2B, 0x48, 0x04, 0x47, 0x49, 0x14, 0x1C, 0x35, 0x3B, 0x46, 0x4A, 0x24, 0x2C, 0x58, 0x45, 0x4B, 0x34, 0x3C, 0x03,

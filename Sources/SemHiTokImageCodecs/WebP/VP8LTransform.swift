@@ -84,7 +84,7 @@ enum VP8LTransform {
     }
 
     /// The left pixel when the top one is the worse estimate of the gradient, summed over
-    /// the four bytes (`select` of RFC 9649 section 4.1); the top one on a tie.
+    /// the four bytes (the `Select` predictor of RFC 9649); the top one on a tie.
     @inline(__always)
     static func select(left: UInt32, top: UInt32, topLeft: UInt32) -> UInt32 {
         var distanceToTop = 0

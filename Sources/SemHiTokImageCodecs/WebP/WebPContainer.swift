@@ -8,7 +8,7 @@ struct WebPContainer {
     /// The canvas: the VP8X chunk's, or the image's for a simple file.
     let canvasWidth: Int
     let canvasHeight: Int
-    /// Whether Pillow gives the image an alpha band (section 2.5), so that it is composited
+    /// Whether Pillow gives the image an alpha band (section 2.6), so that it is composited
     /// over white; otherwise the decoded alpha is dropped.
     let hasAlpha: Bool
     /// The first frame: where it lies on the canvas and its chunks.
