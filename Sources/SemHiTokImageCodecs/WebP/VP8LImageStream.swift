@@ -90,7 +90,7 @@ struct VP8LImageStream {
             }
         }
         var pixels = try decodeEntropyCoded(width: codedWidth, height: height, allowMetaCodes: true)
-        for transform in transforms.reversed() { pixels = transform.invert(pixels, height: height) }
+        for transform in transforms.reversed() { transform.invert(&pixels, height: height) }
         return pixels
     }
 

@@ -16,10 +16,9 @@ enum VP8LTransform {
     @inline(__always)
     static func subsampled(_ size: Int, bits: Int) -> Int { (size + (1 << bits) - 1) >> bits }
 
-    /// Undoes the transform on `pixels`, an image of `height` rows, and returns the result
-    /// (wider than the input for colour indexing with bundled pixels).
-    func invert(_ pixels: [UInt32], height: Int) -> [UInt32] {
-        var pixels = pixels
+    /// Undoes the transform on `pixels`, an image of `height` rows, in place (the image
+    /// grows wider for colour indexing with bundled pixels).
+    func invert(_ pixels: inout [UInt32], height: Int) {
         switch self {
         case .predictor(let bits, let modes, let width):
             pixels.withUnsafeMutableBufferPointer { pixels in
@@ -41,9 +40,8 @@ enum VP8LTransform {
                 }
             }
         case .colourIndexing(let bits, let palette, let width):
-            return Self.invertColourIndexing(pixels, width: width, height: height, bits: bits, palette: palette)
+            pixels = Self.invertColourIndexing(pixels, width: width, height: height, bits: bits, palette: palette)
         }
-        return pixels
     }
 
     /// Adds two ARGB pixels byte by byte, modulo 256.
