@@ -9,10 +9,11 @@ coefficients, text-like strokes) and crops of public-domain photographs from
 257 x 3. The encoder settings Pillow does not pass on (the simple loop filter, sharpness 0
 to 7, filter strength 0 and 100, 1 to 4 segments, 2, 4 and 8 token partitions, spatial
 noise shaping 0 and 100, the automatic filter, the first-partition limit) are reached
-through the advanced API of the libwebp Pillow ships, called with ctypes (`libwebp_webp`).
+through the advanced API of the libwebp Pillow ships, called with ctypes (`libwebp_webp`);
+one of them is cut so that its last token partition is only the chunk's padding byte.
 Damaged files under `refused/`: a cut first partition, an empty token partition, a token
 partition cut inside a picture's only macroblock, a bad start code, an interframe, an
-invisible frame, version 4, a zero width, a 9-byte frame.
+invisible frame, version 4, a zero width, an 8-byte frame.
 
 Expected values: for every file, Pillow's `Image.open(...).convert("RGB")`, stored in
 `expected.shw` (a weight container, `Spec/weights.md`) as a u8 tensor [H, W, 3] named after
@@ -245,6 +246,22 @@ def vp8_payload(data):
     return data[20:20 + size]
 
 
+def padding_fixture():
+    """A frame of 7 macroblock rows in 8 token partitions, cut after the 7th partition so
+    that the 8th, never read, is empty: libwebp refuses an empty last partition, but the
+    odd-sized payload's padding byte, which its demuxer passes on, becomes that partition
+    (Spec/vp8.md section 2), and Pillow decodes the file."""
+    image = photo("coffee.png", (300, 20, 314, 120))
+    for quality in range(60, 100):
+        frame = vp8_payload(libwebp_webp(image, quality, partitions=3, method=2))
+        start = 10 + ((frame[0] | frame[1] << 8 | frame[2] << 16) >> 5)
+        sizes = [frame[start + 3 * i] | frame[start + 3 * i + 1] << 8 | frame[start + 3 * i + 2] << 16 for i in range(7)]
+        end = start + 21 + sum(sizes)
+        if end % 2:
+            return ("libwebp_partitions_8_last_is_the_padding_byte.webp", riff(frame[:end]))
+    raise AssertionError("no quality gives an odd frame")
+
+
 def refused_fixtures():
     """(file name, WebP bytes) that Pillow refuses: each needs a named error."""
     frame = vp8_payload(pillow_webp(gradient(40, 40), 75, 4))
@@ -265,7 +282,7 @@ def refused_fixtures():
         ("invisible.webp", riff(with_tag(tag & ~0x10))),
         ("version_4.webp", riff(with_tag((tag & ~0x0E) | (4 << 1)))),
         ("zero_width.webp", riff(frame[:6] + b"\x00\x00" + frame[8:])),
-        ("header_9_bytes.webp", riff(frame[:9])),
+        ("header_8_bytes.webp", riff(frame[:8])),
     ]
 
 
@@ -273,7 +290,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", default=GOLDEN)
     arguments = parser.parse_args()
-    write_fixture_folder(arguments.out, pillow_fixtures() + libwebp_fixtures(), refused_fixtures(),
+    write_fixture_folder(arguments.out, pillow_fixtures() + libwebp_fixtures() + [padding_fixture()], refused_fixtures(),
                          "Pillow's RGB pixels (open, then convert to RGB) of each lossy WebP file in this folder, "
                          "tensor named by file")
 

@@ -2,15 +2,17 @@
 /// 8-bit RGB with the pixels Pillow gives (Spec/vp8.md): libwebp's reconstruction, its
 /// "fancy" chroma upsampling and its fixed-point YUV to RGB conversion.
 public enum VP8Decoder {
-    /// The RGB image of `frame`, the payload of a `VP8 ` chunk. Throws `ImageDecodingProblem`.
+    /// The RGB image of `frame`, the payload of a `VP8 ` chunk and its padding byte. Throws
+    /// `ImageDecodingProblem`.
     public static func decode(_ frame: [UInt8], limits: ImageLimits = .standard) throws(ImageDecodingProblem) -> RGBImage {
         try frame.withUnsafeBytes { raw in
             Result { () throws(ImageDecodingProblem) -> RGBImage in try decode(raw, limits: limits) }
         }.get()
     }
 
-    /// The RGB image of `frame`, the payload of a `VP8 ` chunk: the 10-byte frame tag and
-    /// key-frame header, then the partitions (Spec/vp8.md section 2). Throws `truncated`
+    /// The RGB image of `frame`, the payload of a `VP8 ` chunk followed by its padding byte
+    /// when the chunk's size is odd (Spec/vp8.md section 2): the 10-byte frame tag and
+    /// key-frame header, then the partitions. Throws `truncated`
     /// when a partition ends before the macroblocks it must hold, `corrupt` or
     /// `unsupported` for a header Spec/vp8.md section 4 refuses, and `tooLarge` when the
     /// size exceeds `limits`, checked before any pixel memory is allocated.
