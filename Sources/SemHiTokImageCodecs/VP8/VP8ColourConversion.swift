@@ -5,9 +5,10 @@ enum VP8ColourConversion {
     /// `(v * coefficient) >> 8`, the high half of a 16-bit product in libwebp's SIMD code.
     @inline(__always) private static func multiplyHigh(_ v: Int32, _ coefficient: Int32) -> Int32 { (v &* coefficient) >> 8 }
 
-    /// A value with 6 fractional bits to 0 ... 255.
+    /// A value with 6 fractional bits to 0 ... 255: `v >> 6` within 0 ... 16383, else 0 or
+    /// 255 (clamping first gives the same, without branches).
     @inline(__always) private static func clip(_ v: Int32) -> UInt8 {
-        (v & ~16383) == 0 ? UInt8(truncatingIfNeeded: v >> 6) : v < 0 ? 0 : 255
+        UInt8(truncatingIfNeeded: min(max(v, 0), 16383) >> 6)
     }
 
     /// Writes R, G, B of one pixel at `out`.
@@ -24,65 +25,68 @@ enum VP8ColourConversion {
     /// last rows with their own chroma row twice.
     static func convert(y: UnsafePointer<UInt8>, yStride: Int, u: UnsafePointer<UInt8>, v: UnsafePointer<UInt8>, uvStride: Int,
                         width: Int, height: Int, into out: UnsafeMutablePointer<UInt8>) {
+        // The upsampled U and V of the upper and the lower row of a pair.
+        let chroma = UnsafeMutablePointer<Int32>.allocate(capacity: 4 * width)
+        defer { chroma.deallocate() }
+        let (upperU, upperV, lowerU, lowerV) = (chroma, chroma + width, chroma + 2 * width, chroma + 3 * width)
         let outStride = 3 * width
-        linePair(top: y, bottom: nil, topU: u, topV: v, u: u, v: v, topOut: out, bottomOut: nil, width: width)
+        upsample(above: u, below: u, upper: upperU, lower: nil, width: width)
+        upsample(above: v, below: v, upper: upperV, lower: nil, width: width)
+        convertRow(y, upperU, upperV, out, width)
         var row = 0
         while row + 2 < height {
-            let chroma = (row / 2) * uvStride
-            linePair(top: y + (row + 1) * yStride, bottom: y + (row + 2) * yStride,
-                     topU: u + chroma, topV: v + chroma, u: u + chroma + uvStride, v: v + chroma + uvStride,
-                     topOut: out + (row + 1) * outStride, bottomOut: out + (row + 2) * outStride, width: width)
+            let offset = (row / 2) * uvStride
+            upsample(above: u + offset, below: u + offset + uvStride, upper: upperU, lower: lowerU, width: width)
+            upsample(above: v + offset, below: v + offset + uvStride, upper: upperV, lower: lowerV, width: width)
+            convertRow(y + (row + 1) * yStride, upperU, upperV, out + (row + 1) * outStride, width)
+            convertRow(y + (row + 2) * yStride, lowerU, lowerV, out + (row + 2) * outStride, width)
             row += 2
         }
         if height % 2 == 0 {
-            let chroma = (height / 2 - 1) * uvStride
-            linePair(top: y + (height - 1) * yStride, bottom: nil, topU: u + chroma, topV: v + chroma,
-                     u: u + chroma, v: v + chroma, topOut: out + (height - 1) * outStride, bottomOut: nil, width: width)
+            let offset = (height / 2 - 1) * uvStride
+            upsample(above: u + offset, below: u + offset, upper: upperU, lower: nil, width: width)
+            upsample(above: v + offset, below: v + offset, upper: upperV, lower: nil, width: width)
+            convertRow(y + (height - 1) * yStride, upperU, upperV, out + (height - 1) * outStride, width)
         }
     }
 
-    /// Two output rows between chroma rows `topU`/`topV` (above both) and `u`/`v`: each
-    /// chroma sample at a pixel is `(9 a + 3 b + 3 c + d + 8) / 16` of its four nearest
-    /// chroma samples, computed in libwebp's two steps of rounding; the first and, for
-    /// even widths, the last column use `(3 a + b + 2) / 4` vertically only.
     @inline(__always)
-    private static func linePair(top: UnsafePointer<UInt8>, bottom: UnsafePointer<UInt8>?,
-                                 topU: UnsafePointer<UInt8>, topV: UnsafePointer<UInt8>,
-                                 u: UnsafePointer<UInt8>, v: UnsafePointer<UInt8>,
-                                 topOut: UnsafeMutablePointer<UInt8>, bottomOut: UnsafeMutablePointer<UInt8>?, width: Int) {
-        var topLeftU = Int32(topU[0]), leftU = Int32(u[0])
-        var topLeftV = Int32(topV[0]), leftV = Int32(v[0])
-        rgb(Int32(top[0]), (3 &* topLeftU &+ leftU &+ 2) >> 2, (3 &* topLeftV &+ leftV &+ 2) >> 2, topOut)
-        if let bottom, let bottomOut {
-            rgb(Int32(bottom[0]), (3 &* leftU &+ topLeftU &+ 2) >> 2, (3 &* leftV &+ topLeftV &+ 2) >> 2, bottomOut)
-        }
+    private static func convertRow(_ y: UnsafePointer<UInt8>, _ u: UnsafePointer<Int32>, _ v: UnsafePointer<Int32>,
+                                   _ out: UnsafeMutablePointer<UInt8>, _ width: Int) {
+        for x in 0..<width { rgb(Int32(y[x]), u[x], v[x], out + 3 * x) }
+    }
+
+    /// One chroma plane's samples for the row just below chroma row `above` (`upper`) and,
+    /// when `lower` is given, the row just above chroma row `below`: each is
+    /// `(9 a + 3 b + 3 c + d + 8) / 16` of its four nearest samples, computed in libwebp's two
+    /// steps of rounding; the first and, for even widths, the last column use
+    /// `(3 a + b + 2) / 4` vertically only.
+    @inline(__always)
+    private static func upsample(above: UnsafePointer<UInt8>, below: UnsafePointer<UInt8>,
+                                 upper: UnsafeMutablePointer<Int32>, lower: UnsafeMutablePointer<Int32>?, width: Int) {
+        var topLeft = Int32(above[0]), left = Int32(below[0])
+        upper[0] = (3 &* topLeft &+ left &+ 2) >> 2
+        lower?[0] = (3 &* left &+ topLeft &+ 2) >> 2
         let lastPair = (width - 1) >> 1
         if lastPair >= 1 {
             for x in 1...lastPair {
-                let topU1 = Int32(topU[x]), u1 = Int32(u[x])
-                let topV1 = Int32(topV[x]), v1 = Int32(v[x])
-                let averageU = topLeftU &+ topU1 &+ leftU &+ u1 &+ 8
-                let averageV = topLeftV &+ topV1 &+ leftV &+ v1 &+ 8
-                let diagonalU12 = (averageU &+ 2 &* (topU1 &+ leftU)) >> 3
-                let diagonalU03 = (averageU &+ 2 &* (topLeftU &+ u1)) >> 3
-                let diagonalV12 = (averageV &+ 2 &* (topV1 &+ leftV)) >> 3
-                let diagonalV03 = (averageV &+ 2 &* (topLeftV &+ v1)) >> 3
-                rgb(Int32(top[2 * x - 1]), (diagonalU12 &+ topLeftU) >> 1, (diagonalV12 &+ topLeftV) >> 1, topOut + 3 * (2 * x - 1))
-                rgb(Int32(top[2 * x]), (diagonalU03 &+ topU1) >> 1, (diagonalV03 &+ topV1) >> 1, topOut + 3 * (2 * x))
-                if let bottom, let bottomOut {
-                    rgb(Int32(bottom[2 * x - 1]), (diagonalU03 &+ leftU) >> 1, (diagonalV03 &+ leftV) >> 1, bottomOut + 3 * (2 * x - 1))
-                    rgb(Int32(bottom[2 * x]), (diagonalU12 &+ u1) >> 1, (diagonalV12 &+ v1) >> 1, bottomOut + 3 * (2 * x))
+                let top = Int32(above[x]), current = Int32(below[x])
+                let sum = topLeft &+ top &+ left &+ current &+ 8
+                let diagonal12 = (sum &+ 2 &* (top &+ left)) >> 3
+                let diagonal03 = (sum &+ 2 &* (topLeft &+ current)) >> 3
+                upper[2 * x - 1] = (diagonal12 &+ topLeft) >> 1
+                upper[2 * x] = (diagonal03 &+ top) >> 1
+                if let lower {
+                    lower[2 * x - 1] = (diagonal03 &+ left) >> 1
+                    lower[2 * x] = (diagonal12 &+ current) >> 1
                 }
-                topLeftU = topU1; leftU = u1
-                topLeftV = topV1; leftV = v1
+                topLeft = top
+                left = current
             }
         }
         if width % 2 == 0 {
-            let last = width - 1
-            rgb(Int32(top[last]), (3 &* topLeftU &+ leftU &+ 2) >> 2, (3 &* topLeftV &+ leftV &+ 2) >> 2, topOut + 3 * last)
-            if let bottom, let bottomOut {
-                rgb(Int32(bottom[last]), (3 &* leftU &+ topLeftU &+ 2) >> 2, (3 &* leftV &+ topLeftV &+ 2) >> 2, bottomOut + 3 * last)
-            }
+            upper[width - 1] = (3 &* topLeft &+ left &+ 2) >> 2
+            lower?[width - 1] = (3 &* left &+ topLeft &+ 2) >> 2
         }
     }
 }

@@ -6,6 +6,8 @@ enum VP8LoopFilter {
     @inline(__always) private static func clampSigned(_ v: Int32) -> Int32 { v < -128 ? -128 : v > 127 ? 127 : v }
     @inline(__always) private static func clampSixteen(_ v: Int32) -> Int32 { v < -16 ? -16 : v > 15 ? 15 : v }
     @inline(__always) private static func pixel(_ v: Int32) -> UInt8 { VP8InverseTransform.clamp(v) }
+    /// `|v|` for the differences of two pixels, without the overflow check of `abs`.
+    @inline(__always) private static func magnitude(_ v: Int32) -> Int32 { (v ^ (v >> 31)) &- (v >> 31) }
 
     /// Adjusts p0 and q0 only (the simple filter, and the normal filter where the edge has
     /// high variance).
@@ -52,11 +54,12 @@ enum VP8LoopFilter {
 
     @inline(__always)
     private static func edgeDifference(_ p: UnsafeMutablePointer<UInt8>, _ step: Int) -> Int32 {
-        4 &* abs(Int32(p[-step]) &- Int32(p[0])) &+ abs(Int32(p[-2 * step]) &- Int32(p[step]))
+        4 &* magnitude(Int32(p[-step]) &- Int32(p[0])) &+ magnitude(Int32(p[-2 * step]) &- Int32(p[step]))
     }
 
     /// The simple filter across `count` pixels of an edge, where `4 |p0 - q0| + |p1 - q1|`
     /// is at most `2 * threshold + 1`.
+    @inline(__always)
     static func simple(_ p: UnsafeMutablePointer<UInt8>, step: Int, along: Int, count: Int, threshold: Int32) {
         let limit = 2 &* threshold &+ 1
         for i in 0..<count {
@@ -67,6 +70,7 @@ enum VP8LoopFilter {
 
     /// The normal filter across `count` pixels of a macroblock edge (`macroblockEdge`) or
     /// an inner edge between sub-blocks.
+    @inline(__always)
     static func normal(_ p: UnsafeMutablePointer<UInt8>, step: Int, along: Int, count: Int,
                        threshold: Int32, interior: Int32, hevThreshold: Int32, macroblockEdge: Bool) {
         let limit = 2 &* threshold &+ 1
@@ -75,9 +79,10 @@ enum VP8LoopFilter {
             guard edgeDifference(q, step) <= limit else { continue }
             let p3 = Int32(q[-4 * step]), p2 = Int32(q[-3 * step]), p1 = Int32(q[-2 * step]), p0 = Int32(q[-step])
             let q0 = Int32(q[0]), q1 = Int32(q[step]), q2 = Int32(q[2 * step]), q3 = Int32(q[3 * step])
-            guard abs(p3 &- p2) <= interior, abs(p2 &- p1) <= interior, abs(p1 &- p0) <= interior,
-                  abs(q3 &- q2) <= interior, abs(q2 &- q1) <= interior, abs(q1 &- q0) <= interior else { continue }
-            if abs(p1 &- p0) > hevThreshold || abs(q1 &- q0) > hevThreshold {
+            let outerP = magnitude(p1 &- p0), outerQ = magnitude(q1 &- q0)
+            guard magnitude(p3 &- p2) <= interior, magnitude(p2 &- p1) <= interior, outerP <= interior,
+                  magnitude(q3 &- q2) <= interior, magnitude(q2 &- q1) <= interior, outerQ <= interior else { continue }
+            if outerP > hevThreshold || outerQ > hevThreshold {
                 filter2(q, step)
             } else if macroblockEdge {
                 filter6(q, step)
