@@ -12,10 +12,10 @@ public enum VP8Decoder {
 
     /// The RGB image of `frame`, the payload of a `VP8 ` chunk followed by its padding byte
     /// when the chunk's size is odd (Spec/vp8.md section 2): the 10-byte frame tag and
-    /// key-frame header, then the partitions. Throws `truncated`
-    /// when a partition ends before the macroblocks it must hold, `corrupt` or
-    /// `unsupported` for a header Spec/vp8.md section 4 refuses, and `tooLarge` when the
-    /// size exceeds `limits`, checked before any pixel memory is allocated.
+    /// key-frame header, then the partitions. Throws `truncated` when a partition ends
+    /// before the macroblocks it must hold, `corrupt` or `unsupported` for a header that
+    /// Spec/vp8.md section 4 refuses, and `tooLarge` when the size exceeds `limits`, which
+    /// is checked before any pixel memory is allocated.
     public static func decode(_ frame: UnsafeRawBufferPointer, limits: ImageLimits = .standard) throws(ImageDecodingProblem) -> RGBImage {
         let (width, height) = try VP8FrameHeader.size(of: frame)
         try limits.check(width: width, height: height)
@@ -42,6 +42,7 @@ struct VP8FrameDecoder {
     private var tokens: [VP8BoolDecoder]
     private let residuals: VP8Residuals
     private let edgeFilters: [VP8EdgeFilter]
+    /// Macroblocks per row.
     private let width: Int
 
     /// Stride of the work area in which a macroblock is predicted and reconstructed with
