@@ -6,7 +6,7 @@ import SemHiTok
 // same work done by NumPy or Pillow and prints the ratios. The image benchmarks run only
 // when the folder of shared test photographs is given as the first argument, since that
 // folder lives outside the repository, and the folder where pillow_images.py wrote the GIF,
-// BMP and JPEG kinds made from one of them as the second.
+// BMP, JPEG and WebP kinds made from one of them as the second.
 
 /// Times `runs` calls of `body` after a warm-up and prints the result line for `name`.
 func report(_ name: String, runs: Int, _ body: () throws -> Void) rethrows {
@@ -55,6 +55,14 @@ if CommandLine.arguments.count == 3 {
         let file = try contents(of: derived + "/astronaut_\(kind).jpg")
         try report("jpeg_\(kind)_decode_512x512", runs: 21) { _ = try JPEGDecoder.decode(file, limits: .standard) }
     }
+    // Pillow writes the simple layout: "RIFF", size, "WEBP", then one "VP8 " chunk whose
+    // 4-byte little-endian size follows its name at offset 16; the frame is the payload and
+    // its padding byte, as Spec/vp8.md section 2 says.
+    let webp = try contents(of: derived + "/astronaut_lossy.webp")
+    precondition(webp.count > 20 && Array(webp[12..<16]) == Array("VP8 ".utf8), "astronaut_lossy.webp is not a simple lossy WebP")
+    let frameSize = Int(webp[16]) | Int(webp[17]) << 8 | Int(webp[18]) << 16 | Int(webp[19]) << 24
+    let frame = Array(webp[20..<min(webp.count, 20 + frameSize + frameSize % 2)])
+    try report("webp_lossy_decode_512x512", runs: 21) { _ = try VP8Decoder.decode(frame, limits: .standard) }
     let hubble = try JPEGDecoder.decode(jpeg, limits: .standard)
     // The name states the sizes; a different photograph under the same file name would
     // make the comparison with Pillow's line meaningless.
