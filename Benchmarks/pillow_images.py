@@ -34,15 +34,16 @@ def decode(data):
 
 
 DERIVED = ["astronaut.gif", "astronaut.bmp", "astronaut_cmyk.jpg", "astronaut_lossless.jpg", "astronaut_arithmetic.jpg",
-           "astronaut_lossless.webp"]
+           "astronaut_lossless.webp", "astronaut_lossy.webp"]
 
 
 def derived_files(folder, out):
     """Writes into `out`, from `folder`/astronaut.png: astronaut.gif (256 colours, Pillow's
     adaptive palette, interlaced), astronaut.bmp (24 bits), astronaut_cmyk.jpg (Pillow's
     CMYK JPEG, quality 90), astronaut_lossless.jpg (8-bit lossless, RGB, predictor 1),
-    astronaut_arithmetic.jpg (sequential arithmetic coding, 4:2:0) and astronaut_lossless.webp
-    (Pillow's lossless WebP, default settings); returns their bytes by name."""
+    astronaut_arithmetic.jpg (sequential arithmetic coding, 4:2:0), astronaut_lossless.webp
+    (Pillow's lossless WebP, default settings) and astronaut_lossy.webp (Pillow's lossy WebP,
+    quality 80); returns their bytes by name."""
     out.mkdir(parents=True, exist_ok=True)
     with Image.open(folder / "astronaut.png") as source:
         rgb = source.convert("RGB")
@@ -52,6 +53,7 @@ def derived_files(folder, out):
     (out / "astronaut_lossless.jpg").write_bytes(craft_lossless(rgb, [(1, 1)] * 3, interleaved(3), 1))
     (out / "astronaut_arithmetic.jpg").write_bytes(craft_jpeg(rgb, [(2, 2), (1, 1), (1, 1)], interleaved(3), sof=0xC9))
     rgb.save(out / "astronaut_lossless.webp", lossless=True)
+    rgb.save(out / "astronaut_lossy.webp", quality=80)
     return {name: (out / name).read_bytes() for name in DERIVED}
 
 
@@ -67,7 +69,7 @@ def main():
     derived = derived_files(folder, Path(sys.argv[2]))
     for name, file in [("gif", "astronaut.gif"), ("bmp", "astronaut.bmp"), ("jpeg_cmyk", "astronaut_cmyk.jpg"),
                        ("jpeg_lossless", "astronaut_lossless.jpg"), ("jpeg_arithmetic", "astronaut_arithmetic.jpg"),
-                       ("webp_lossless", "astronaut_lossless.webp")]:
+                       ("webp_lossless", "astronaut_lossless.webp"), ("webp_lossy", "astronaut_lossy.webp")]:
         data = derived[file]
         print(f"{name}_decode_512x512\t{median(runs, lambda: decode(data))}\t{runs}")
 

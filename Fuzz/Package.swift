@@ -18,6 +18,7 @@ let package = Package(
         .executableTarget(name: "FuzzJPEG", dependencies: ["FuzzSupport", .product(name: "SemHiTok", package: "SemHiTok")]),
         .executableTarget(name: "FuzzGIF", dependencies: ["FuzzSupport", .product(name: "SemHiTok", package: "SemHiTok")]),
         .executableTarget(name: "FuzzWebP", dependencies: ["FuzzSupport", .product(name: "SemHiTok", package: "SemHiTok")]),
+        .executableTarget(name: "FuzzVP8", dependencies: ["FuzzSupport", .product(name: "SemHiTok", package: "SemHiTok")]),
         .executableTarget(name: "FuzzBMP", dependencies: ["FuzzSupport", .product(name: "SemHiTok", package: "SemHiTok")]),
         .executableTarget(name: "FuzzPPM", dependencies: ["FuzzSupport", .product(name: "SemHiTok", package: "SemHiTok")]),
         .executableTarget(name: "FuzzWeights", dependencies: ["FuzzSupport", .product(name: "SemHiTok", package: "SemHiTok")]),

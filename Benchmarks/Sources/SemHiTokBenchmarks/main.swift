@@ -6,7 +6,7 @@ import SemHiTok
 // same work done by NumPy or Pillow and prints the ratios. The image benchmarks run only
 // when the folder of shared test photographs is given as the first argument, since that
 // folder lives outside the repository, and the folder where pillow_images.py wrote the GIF,
-// BMP and JPEG kinds made from one of them as the second.
+// BMP, JPEG and WebP kinds made from one of them as the second.
 
 /// Times `runs` calls of `body` after a warm-up and prints the result line for `name`.
 func report(_ name: String, runs: Int, _ body: () throws -> Void) rethrows {
@@ -55,8 +55,10 @@ if CommandLine.arguments.count == 3 {
         let file = try contents(of: derived + "/astronaut_\(kind).jpg")
         try report("jpeg_\(kind)_decode_512x512", runs: 21) { _ = try JPEGDecoder.decode(file, limits: .standard) }
     }
-    let webp = try contents(of: derived + "/astronaut_lossless.webp")
-    try report("webp_lossless_decode_512x512", runs: 21) { _ = try WebPDecoder.decode(webp, limits: .standard) }
+    for kind in ["lossless", "lossy"] {
+        let file = try contents(of: derived + "/astronaut_\(kind).webp")
+        try report("webp_\(kind)_decode_512x512", runs: 21) { _ = try WebPDecoder.decode(file, limits: .standard) }
+    }
     let hubble = try JPEGDecoder.decode(jpeg, limits: .standard)
     // The name states the sizes; a different photograph under the same file name would
     // make the comparison with Pillow's line meaningless.
