@@ -16,8 +16,8 @@ chunks, animation frames offset on a larger canvas.
 
 `alpha/` holds lossy files with alpha (Pillow's, at alpha_quality 100 and lower, and
 Pillow's with the ALPH chunk replaced by one of this file's: raw or lossless, each
-filter, pre-processing bit set) and `expected_alpha.shw`, a u8 tensor [H, W] per file:
-Pillow's `Image.open(f).getchannel("A")`.
+filter, pre-processing bit set), `expected_alpha.shw`, a u8 tensor [H, W] per file:
+Pillow's `Image.open(f).getchannel("A")`, and `expected.shw`, their RGB pixels as below.
 
 Expected values: for every file, Pillow's `Image.open` followed by the conversion the
 SigLIP processor makes (an RGBA image is composited over opaque white, then converted to
@@ -43,7 +43,7 @@ from PIL import Image
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from semhitok_formats import write_weights  # noqa: E402
-from semhitok_image_fixtures import ROOT, gradient, write_fixture_folder  # noqa: E402
+from semhitok_image_fixtures import ROOT, gradient, pillow_rgb, write_fixture_folder  # noqa: E402
 
 # ---------------------------------------------------------------------------------------
 # Content
@@ -823,13 +823,17 @@ def alpha_fixtures():
 
 def write_alpha_folder(out, files):
     os.makedirs(out, exist_ok=True)
-    planes = {}
+    planes, pixels = {}, {}
     for name, data in files:
         with open(os.path.join(out, name), "wb") as handle:
             handle.write(data)
         planes[name] = np.ascontiguousarray(np.asarray(Image.open(io.BytesIO(data)).getchannel("A"), dtype=np.uint8))
+        pixels[name] = pillow_rgb(data)
     write_weights(os.path.join(out, "expected_alpha.shw"),
                   {"case.description": "Pillow's alpha plane (getchannel('A')) of each lossy WebP in this folder"}, planes)
+    write_weights(os.path.join(out, "expected.shw"),
+                  {"case.description": "Pillow's RGB pixels (open, then RGBA composited over white, then RGB) of each "
+                                       "lossy WebP with alpha in this folder, tensor named by file"}, pixels)
 
 
 def main():

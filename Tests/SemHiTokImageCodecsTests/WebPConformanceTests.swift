@@ -15,6 +15,18 @@ struct WebPConformanceTests {
         #expect(result.lines == [])
     }
 
+    /// Whole lossy files through the container: every file of golden/images/webp-lossy
+    /// (Spec/vp8.md's fixtures) and every lossy file with an alpha plane of
+    /// golden/images/webp/alpha, composited over white, equal Pillow's pixels.
+    @Test func decodesEveryLossyFileToPillowsPixels() throws {
+        let lossy = try PillowImageFixtures.mismatches(in: RepositoryPaths.golden("images/webp-lossy")) { try WebPDecoder.decode($0) }
+        #expect(lossy.count == 51)
+        #expect(lossy.lines == [])
+        let withAlpha = try PillowImageFixtures.mismatches(in: Self.folder + "/alpha") { try WebPDecoder.decode($0) }
+        #expect(withAlpha.count == 12)
+        #expect(withAlpha.lines == [])
+    }
+
     /// The ALPH decoder gives Pillow's alpha plane (`getchannel("A")`) of every lossy file
     /// of golden/images/webp/alpha: raw and lossless planes, each filter, Pillow's own at
     /// several alpha qualities.

@@ -251,7 +251,7 @@ struct WebPChunkParser {
             do throws(ImageDecodingProblem) { header = try VP8LHeader(payload) } catch .truncated { throw .corrupt("the VP8L chunk is shorter than its 5-byte header") }
             return WebPImageChunk(payload: range, lossless: true, width: header.width, height: header.height, alphaIsUsed: header.alphaIsUsed)
         }
-        let header = try VP8FrameHeader(payload, chunkSize: size)
+        let header = try VP8FrameSize(payload, chunkSize: size)
         return WebPImageChunk(payload: range, lossless: false, width: header.width, height: header.height, alphaIsUsed: false)
     }
 }

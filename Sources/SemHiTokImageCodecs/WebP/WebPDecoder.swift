@@ -3,8 +3,9 @@
 /// composited over white when Pillow reads the file as RGBA.
 ///
 /// The container is checked as libwebp's demuxer checks it; the canvas size is checked
-/// against `ImageLimits` before any memory is allocated for pixels. Lossless (VP8L) frames
-/// are decoded; lossy (VP8) frames are `unsupported`.
+/// against `ImageLimits` before any memory is allocated for pixels. Lossless frames are
+/// decoded by `VP8LDecoder`, lossy ones by `VP8Decoder` (Spec/vp8.md) with their alpha
+/// planes by `WebPAlphaPlane`.
 public enum WebPDecoder {
     /// The RGB image of the first frame of `bytes`, a WebP file. Throws `ImageDecodingProblem`.
     public static func decode(_ bytes: [UInt8], limits: ImageLimits = .standard) throws(ImageDecodingProblem) -> RGBImage {
@@ -30,7 +31,7 @@ public enum WebPDecoder {
             let alpha = try frame.alpha.map { (range) throws(ImageDecodingProblem) in
                 try WebPAlphaPlane.decode(UnsafeRawBufferPointer(rebasing: bytes[range]), width: image.width, height: image.height)
             }
-            let rgb = try WebPLossyFrame.decode(payload, width: image.width, height: image.height)
+            let rgb = try VP8Decoder.decode(payload, limits: limits)
             framePixels = FramePixels(rgb: rgb.pixels, alpha: alpha)
         }
         return canvas(container, frame: frame, width: image.width, height: image.height, pixels: framePixels)

@@ -1,7 +1,7 @@
 /// The first 10 bytes of a lossy VP8 key frame, as far as the container needs them
 /// (Spec/webp.md section 2.4): the frame tag, the start code and the size. The frame itself
-/// is decoded by `WebPLossyFrame`.
-struct VP8FrameHeader {
+/// is decoded by `VP8Decoder` (Spec/vp8.md).
+struct VP8FrameSize {
     let width: Int
     let height: Int
 
@@ -18,14 +18,5 @@ struct VP8FrameHeader {
         width = (Int(payload[6]) | Int(payload[7]) << 8) & 0x3FFF
         height = (Int(payload[8]) | Int(payload[9]) << 8) & 0x3FFF
         guard width > 0, height > 0 else { throw .corrupt("the VP8 frame is \(width) x \(height) pixels") }
-    }
-}
-
-/// The seam for lossy frames: the VP8 key frame decoder is not part of this library yet.
-enum WebPLossyFrame {
-    /// The RGB pixels of the VP8 chunk payload `payload` (`width` x `height`, as its header
-    /// says). Lossy WebP is not decoded yet: always `unsupported`.
-    static func decode(_ payload: UnsafeRawBufferPointer, width: Int, height: Int) throws(ImageDecodingProblem) -> RGBImage {
-        throw .unsupported("lossy WebP (VP8)")
     }
 }
