@@ -151,7 +151,7 @@ enum JPEGLosslessScan {
     @inline(__always)
     private static func difference(_ table: UnsafePointer<Int32>, reader: inout JPEGBitReader) throws(ImageDecodingProblem) -> Int32 {
         reader.ensureBits()
-        let size = try reader.decodeSymbol(table)
+        let size = reader.decodeSymbol(table)
         switch size {
         case 0: return 0
         case 16: return 32768

@@ -1,0 +1,75 @@
+import Foundation
+import SemHiTok
+@testable import SemHiTokImageCodecs
+import TestSupport
+import Testing
+
+/// Damaged JPEG data against Pillow (Spec/jpeg.md section 4.7), over the seeded damage of
+/// golden/images/jpeg/damaged written by tools/make_jpeg_damage_fixtures.py: Huffman-coded
+/// files decode to Pillow's pixels wherever Pillow returns an image; lossless and
+/// arithmetic-coded damage is refused, never decoded to other pixels; files Pillow raises
+/// on are refused with a named error.
+struct JPEGDamageTests {
+    private static let folder = RepositoryPaths.golden("images/jpeg/damaged")
+
+    /// Files whose damage gives coefficients so large that libjpeg-turbo's SIMD inverse
+    /// DCT, which Pillow runs, saturates 16-bit intermediates where section 5.1's transform
+    /// (libjpeg's C code) wraps: their pixels differ from Pillow's in the blocks concerned.
+    private static let saturatedTransform: Set<String> = ["baseline444_bytes0.jpg", "baseline444_bytes2.jpg"]
+
+    /// The mismatches against Pillow, by file name.
+    private static func mismatches() throws -> (count: Int, lines: [String: String]) {
+        let result = try PillowImageFixtures.mismatches(in: folder) { try JPEGDecoder.decode($0) }
+        var lines: [String: String] = [:]
+        for line in result.lines {
+            let name = String(line.prefix { $0 != ":" })
+            lines[name] = line
+        }
+        return (result.count, lines)
+    }
+
+    @Test func huffmanCodedDamageDecodesToPillowsPixels() throws {
+        let (count, lines) = try Self.mismatches()
+        #expect(count == 93)
+        let huffman = lines.filter { !$0.key.hasPrefix("lossless_") && !$0.key.hasPrefix("arithmetic_") }
+        #expect(Set(huffman.keys) == Self.saturatedTransform)
+        #expect(huffman.values.allSatisfy { $0.hasSuffix("other pixels than Pillow's") })
+    }
+
+    @Test func losslessAndArithmeticDamageIsRefusedRatherThanMisdecoded() throws {
+        let (_, lines) = try Self.mismatches()
+        let others = lines.filter { $0.key.hasPrefix("lossless_") || $0.key.hasPrefix("arithmetic_") }
+        #expect(others.count == 15)
+        #expect(others.values.allSatisfy { $0.contains(": corrupt: ") })
+    }
+
+    @Test func filesPillowRaisesOnAreRefused() throws {
+        let cut = ImageDecodingProblem.truncated("the entropy-coded data of scan 1")
+        var expected: [String: ImageDecodingProblem] = [:]
+        for source in ["arithmetic", "baseline420", "baseline444", "grey", "lossless", "progressive", "progressive_restart",
+                       "restart"] {
+            expected[source + "_cut.jpg"] = cut
+        }
+        expected["arithmetic_bytes2.jpg"] = .corrupt("scan 1 expects restart marker RST1 but finds marker FFCE")
+        let lines = try PillowImageFixtures.refusalMismatches(in: Self.folder, expected: expected) { bytes throws(ImageDecodingProblem) in
+            try JPEGDecoder.decode(bytes)
+        }
+        #expect(lines == [])
+    }
+
+    /// A scan cut short and closed with EOI: Pillow keeps the MCUs decoded before the cut
+    /// and gives the rest, whose coefficients libjpeg leaves at zero, the value 128 in
+    /// every channel; so does the decoder.
+    @Test func scanCutShortKeepsTheDecodedMCUsAndFillsTheRestWithGrey() throws {
+        let expected = try WeightFile(contentsOf: Self.folder + "/expected.shw")
+        let name = "baseline444_cut_eoi.jpg"
+        let tensor = try #require(expected.tensors.first { $0.name == name })
+        let pillow = Array(expected.bytes(of: tensor))
+        let image = try JPEGDecoder.decode(try readBytes(Self.folder + "/" + name))
+        #expect(image.pixels == pillow)
+        // Pillow's last row is grey and its first is not.
+        let rowBytes = 3 * image.width
+        #expect(pillow.suffix(rowBytes).allSatisfy { $0 == 128 })
+        #expect(!pillow.prefix(rowBytes).allSatisfy { $0 == 128 })
+    }
+}
