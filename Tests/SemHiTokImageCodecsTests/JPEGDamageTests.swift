@@ -12,11 +12,6 @@ import Testing
 struct JPEGDamageTests {
     private static let folder = RepositoryPaths.golden("images/jpeg/damaged")
 
-    /// Files whose damage gives coefficients so large that libjpeg-turbo's SIMD inverse
-    /// DCT, which Pillow runs, saturates 16-bit intermediates where section 5.1's transform
-    /// (libjpeg's C code) wraps: their pixels differ from Pillow's in the blocks concerned.
-    private static let saturatedTransform: Set<String> = ["baseline444_bytes0.jpg", "baseline444_bytes2.jpg"]
-
     /// The mismatches against Pillow, by file name.
     private static func mismatches() throws -> (count: Int, lines: [String: String]) {
         let result = try PillowImageFixtures.mismatches(in: folder) { try JPEGDecoder.decode($0) }
@@ -31,9 +26,7 @@ struct JPEGDamageTests {
     @Test func huffmanCodedDamageDecodesToPillowsPixels() throws {
         let (count, lines) = try Self.mismatches()
         #expect(count == 93)
-        let huffman = lines.filter { !$0.key.hasPrefix("lossless_") && !$0.key.hasPrefix("arithmetic_") }
-        #expect(Set(huffman.keys) == Self.saturatedTransform)
-        #expect(huffman.values.allSatisfy { $0.hasSuffix("other pixels than Pillow's") })
+        #expect(lines.keys.filter { !$0.hasPrefix("lossless_") && !$0.hasPrefix("arithmetic_") } == [])
     }
 
     @Test func losslessAndArithmeticDamageIsRefusedRatherThanMisdecoded() throws {
