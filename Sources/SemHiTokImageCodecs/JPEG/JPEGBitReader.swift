@@ -4,8 +4,8 @@
 ///
 /// Past the end it supplies zero bits, as libjpeg does, and counts them: a decoder that
 /// consumed any (`consumedPadding`) has read past the data. Where a marker ends the data,
-/// Huffman scans then recover as libjpeg does (section 4.7); where the file ends, Pillow
-/// raises and so does this library.
+/// scans then recover as libjpeg does (section 4.7); where the file ends, Pillow raises and
+/// so does this library.
 struct JPEGBitReader {
     /// The whole file.
     let bytes: UnsafeRawBufferPointer
@@ -30,14 +30,6 @@ struct JPEGBitReader {
     /// Whether more bits were consumed than the data held.
     var consumedPadding: Bool { paddingBits > bitCount }
 
-    /// Throws when the decoding so far needed bits beyond the scan's data: *truncated* when
-    /// the file ended, *corrupt* when a marker interrupted the data.
-    mutating func checkNotExhausted(scanNumber: Int) throws(ImageDecodingProblem) {
-        guard consumedPadding else { return }
-        if position >= bytes.count { throw .truncated("the entropy-coded data of scan \(scanNumber)") }
-        throw .corrupt("the entropy-coded data of scan \(scanNumber) ends at a marker before the scan's last MCU")
-    }
-
     /// Whether the decoding so far needed bits beyond the data where a marker ends it
     /// (libjpeg's "insufficient data", Spec/jpeg.md section 4.7). Throws *truncated* when
     /// the file itself ended: libjpeg then waits for more data, and Pillow raises.
@@ -45,17 +37,6 @@ struct JPEGBitReader {
         guard consumedPadding else { return false }
         if position >= bytes.count { throw .truncated("the entropy-coded data of scan \(scanNumber)") }
         return true
-    }
-
-    /// Reads the restart marker RST`expected` that must come next and starts reading the
-    /// data after it. Bytes before the marker are skipped, as libjpeg skips them.
-    mutating func readRestartMarker(expected: Int, scanNumber: Int) throws(ImageDecodingProblem) {
-        var markers = JPEGMarkerReader(bytes: bytes, position: position)
-        let code = try markers.nextMarker()
-        guard Int(code) == 0xD0 + expected else {
-            throw .corrupt("scan \(scanNumber) expects restart marker RST\(expected) but finds marker \(jpegMarkerName(code))")
-        }
-        restart(at: markers.position)
     }
 
     /// Finds the restart marker RST`expected` by libjpeg's `jpeg_resync_to_restart` rules
