@@ -1,6 +1,7 @@
 """pytest: the JPEG fixture generator (tools/make_jpeg_fixtures.py).
 
-- A rerun reproduces golden/images/jpeg byte for byte.
+- A rerun reproduces golden/images/jpeg byte for byte, and so does a rerun of
+  make_jpeg_damage_fixtures.py for golden/images/jpeg/damaged.
 - The crafted DCT files decode through Pillow to images close to their source (four-component
   files to inks close to those written): the encoder in the generator writes what it means
   to write, so the fixtures test what they claim. Lossless files give back their source
@@ -20,7 +21,9 @@ import pytest
 from PIL import Image
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import make_jpeg_damage_fixtures as damage  # noqa: E402
 import make_jpeg_fixtures as fixtures  # noqa: E402
+from semhitok_image_fixtures import assert_rerun_reproduces  # noqa: E402
 
 pytestmark = pytest.mark.skipif(not os.path.isdir(fixtures.TESTDATA),
                                 reason="../shared/testdata is absent (it exists on developer machines and in CI only)")
@@ -32,9 +35,14 @@ def test_rerun_reproduces_the_committed_files(tmp_path, monkeypatch):
     monkeypatch.setattr(sys, "argv", ["make_jpeg_fixtures.py", "--out", str(tmp_path)])
     fixtures.main()
     names = sorted(os.listdir(tmp_path))
-    assert names == sorted(n for n in os.listdir(GOLDEN) if n != "README.md")
+    # damaged/ is make_jpeg_damage_fixtures.py's (checked below).
+    assert names == sorted(n for n in os.listdir(GOLDEN) if n != "README.md" and os.path.isfile(os.path.join(GOLDEN, n)))
     _, mismatch, errors = filecmp.cmpfiles(tmp_path, GOLDEN, names, shallow=False)
     assert mismatch == [] and errors == []
+
+
+def test_damage_rerun_reproduces_the_committed_files(tmp_path, monkeypatch):
+    assert_rerun_reproduces(damage, os.path.join(GOLDEN, "damaged"), tmp_path, monkeypatch)
 
 
 def test_crafted_files_look_like_their_source():

@@ -110,11 +110,27 @@ struct JPEGComponentTests {
         }
     }
 
-    /// libjpeg's table: x + 128 clamped for the low 10 bits read as -512...511.
-    @Test func rangeLimitWrapsLikeLibjpeg() {
-        let table = JPEGInverseDCT.rangeLimitTable
-        #expect([table[0], table[127], table[128], table[511], table[512], table[895], table[896], table[1023]]
-                == [128, 255, 255, 255, 0, 0, 0, 127])
+    /// A DC of 100 with multiplier 100 and nothing else: libjpeg-turbo's SIMD shortcut keeps
+    /// 100 * 100 * 4 = 40000 in 16 bits, -25536; the row gives (-25536 + 16) >> 5 = -798,
+    /// clamped to -128, sample 0. (libjpeg's C code would give 40016 >> 5 = 1250, whose low
+    /// 10 bits read as 226, sample 255.)
+    @Test func inverseDCTWrapsAndSaturatesLikeTheSIMDCode() {
+        var coefficients = [Int16](repeating: 0, count: 64)
+        coefficients[0] = 100
+        let quantization = [Int32](repeating: 100, count: 64)
+        var output = [UInt8](repeating: 1, count: 64)
+        var workspace = [Int32](repeating: 0, count: 64)
+        coefficients.withUnsafeBufferPointer { block in
+            quantization.withUnsafeBufferPointer { table in
+                output.withUnsafeMutableBufferPointer { samples in
+                    workspace.withUnsafeMutableBufferPointer { space in
+                        JPEGInverseDCT.transformBlock(block.baseAddress!, quantization: table.baseAddress!,
+                                                      output: samples.baseAddress!, stride: 8, workspace: space.baseAddress!)
+                    }
+                }
+            }
+        }
+        #expect(output == [UInt8](repeating: 0, count: 64))
     }
 
     /// Cr = 255: R gets (91881 * 127 + 32768) >> 16 = 178; Cb = 0: B gets

@@ -41,19 +41,10 @@ struct JPEGErrorTests {
         }
     }
 
-    @Test func rejectsEntropyDataInterruptedByAMarker() throws {
-        let file = try fixture("photo_61x47_q75_420_baseline.jpg")
-        let (segments, rest) = JPEGStreams.split(file)
-        let interrupted = JPEGStreams.join(segments, rest: Array(rest[0..<(rest.count / 2)]) + [0xFF, 0xD9])
-        #expect(throws: ImageDecodingProblem.corrupt("the entropy-coded data of scan 1 ends at a marker before the scan's last MCU")) {
-            try decode(interrupted)
-        }
-    }
-
-    /// Huffman, lossless and arithmetic-coded scans alike.
+    /// Arithmetic-coded scans; Huffman-coded scans resynchronise as libjpeg does
+    /// (JPEGDamageTests).
     @Test func rejectsAWrongRestartMarker() throws {
-        for name in ["photo_61x47_q75_420_restart1.jpg", "craft_lossless_420_restart.jpg",
-                     "craft_arithmetic_sequential_restart_conditioning.jpg", "craft_arithmetic_progressive_restart.jpg"] {
+        for name in ["craft_arithmetic_sequential_restart_conditioning.jpg", "craft_arithmetic_progressive_restart.jpg"] {
             var file = try fixture(name)
             let scanStart = JPEGStreams.split(file).segments.reduce(2) { $0 + $1.bytes.count }
             let first = try #require((scanStart..<(file.count - 1)).first { file[$0] == 0xFF && file[$0 + 1] == 0xD0 })
@@ -90,28 +81,6 @@ struct JPEGErrorTests {
         var dcSymbol = JPEGStreams.HandMade()
         dcSymbol.huffman[0] = JPEGStreams.segment(0xC4, [0x00, 1] + zeros + [16])
         #expect(throws: ImageDecodingProblem.corrupt("DC Huffman table has symbol 16, above 15")) { try decode(dcSymbol.bytes()) }
-    }
-
-    @Test func rejectsACodeThatIsNotInTheTable() {
-        var file = JPEGStreams.HandMade()
-        // The AC table has the single code `0`; the data's second bit is 1.
-        file.data = [0x40]
-        #expect(throws: ImageDecodingProblem.corrupt("a Huffman code that is not in the table")) { try decode(file.bytes()) }
-    }
-
-    /// DC differences of +32767 twice: the second DC coefficient, 65534, does not fit.
-    @Test func rejectsCoefficientsThatOverflow() {
-        var dc = JPEGStreams.HandMade()
-        dc.width = 16
-        dc.huffman[0] = JPEGStreams.segment(0xC4, [0x00, 1] + [UInt8](repeating: 0, count: 15) + [15])
-        dc.data = JPEGStreams.entropyCoded([(0, 1), (32767, 15), (0, 1), (0, 1), (32767, 15), (0, 1)])
-        #expect(throws: ImageDecodingProblem.corrupt("a DC coefficient of 65534 overflows 16 bits")) { try decode(dc.bytes()) }
-
-        // Run 15, size 1, four times: the fourth lands past coefficient 63.
-        var run = JPEGStreams.HandMade()
-        run.huffman[1] = JPEGStreams.segment(0xC4, [0x10, 1] + [UInt8](repeating: 0, count: 15) + [0xF1])
-        run.data = JPEGStreams.entropyCoded([(0, 1), (0, 1), (1, 1), (0, 1), (1, 1), (0, 1), (1, 1), (0, 1), (1, 1)])
-        #expect(throws: ImageDecodingProblem.corrupt("an AC run past the end of a block")) { try decode(run.bytes()) }
     }
 
     @Test func rejectsMissingTables() {

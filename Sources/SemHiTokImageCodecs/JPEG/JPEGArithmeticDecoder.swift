@@ -80,6 +80,14 @@ struct JPEGArithmeticDecoder {
     }
 
     /// The next data byte, or 0 once the data has ended.
+    /// Whether the data stopped at a restart marker (not at the end of the file).
+    var stoppedAtRestartMarker: Bool {
+        guard ended, !reachedEndOfFile else { return false }
+        var next = position
+        while next < bytes.count, bytes[next] == 0xFF { next += 1 }
+        return next < bytes.count && (0xD0...0xD7).contains(bytes[next])
+    }
+
     @inline(__always)
     private mutating func nextByte() -> Int {
         guard !ended else { return 0 }

@@ -50,6 +50,12 @@ enum JPEGArithmeticScan {
                               smallBelow: smallBelow, largeAbove: largeAbove, acLimits: acLimits, naturalOrder: naturalOrder)
                 try JPEGScanDecoder.walk(scan, frame: frame, storage: storage, restartInterval: restartInterval,
                                          decoder: &run, scanNumber: scanNumber)
+                // A restart marker inside the last interval (or in a scan without restarts)
+                // is damage on which libjpeg resynchronises in ways this decoder does not
+                // follow for arithmetic coding: refused rather than decoded otherwise.
+                if run.decoder.stoppedAtRestartMarker {
+                    throw .corrupt("the arithmetic-coded data of scan \(scanNumber) stops at a restart marker after its last restart interval")
+                }
                 return run.position
             }
         }
@@ -102,13 +108,14 @@ enum JPEGArithmeticScan {
 
         /// Decoding past the data is legal in arithmetic coding when a marker ends it; when
         /// the file ends instead, it is cut short, which is the error to report.
-        func checkNotExhausted(scanNumber: Int) throws(ImageDecodingProblem) {
+        func ranOutOfData(scanNumber: Int) throws(ImageDecodingProblem) -> Bool {
             if decoder.reachedEndOfFile { throw .truncated("the entropy-coded data of scan \(scanNumber)") }
+            return false
         }
 
         /// Reads the restart marker and resets the decoder, the bins of the scan's tables,
-        /// the DC predictors and contexts.
-        mutating func restart(expected: Int, scanNumber: Int) throws(ImageDecodingProblem) {
+        /// the DC predictors and contexts. Always resumes: any other marker is refused.
+        mutating func restart(expected: Int, scanNumber: Int) throws(ImageDecodingProblem) -> Bool {
             try decoder.readRestartMarker(expected: expected, scanNumber: scanNumber)
             for table in usedTables {
                 if table < slots {
@@ -119,6 +126,7 @@ enum JPEGArithmeticScan {
             }
             predictors = .zero
             contexts = .zero
+            return true
         }
 
         @inline(__always)

@@ -2,9 +2,10 @@
 /// bytes most significant bit first, `FF 00` standing for the data byte `FF`, ending at the
 /// first marker or at the end of the file.
 ///
-/// Past the end it supplies zero bits, as libjpeg does, but counts them: a decoder that
-/// consumed any (`consumedPadding`) has read past the data, which this library reports as
-/// an error where libjpeg only warns.
+/// Past the end it supplies zero bits, as libjpeg does, and counts them: a decoder that
+/// consumed any (`consumedPadding`) has read past the data. Where a marker ends the data,
+/// scans then recover as libjpeg does (section 4.7); where the file ends, Pillow raises and
+/// so does this library.
 struct JPEGBitReader {
     /// The whole file.
     let bytes: UnsafeRawBufferPointer
@@ -29,23 +30,42 @@ struct JPEGBitReader {
     /// Whether more bits were consumed than the data held.
     var consumedPadding: Bool { paddingBits > bitCount }
 
-    /// Throws when the decoding so far needed bits beyond the scan's data: *truncated* when
-    /// the file ended, *corrupt* when a marker interrupted the data.
-    mutating func checkNotExhausted(scanNumber: Int) throws(ImageDecodingProblem) {
-        guard consumedPadding else { return }
+    /// Whether the decoding so far needed bits beyond the data where a marker ends it
+    /// (libjpeg's "insufficient data", Spec/jpeg.md section 4.7). Throws *truncated* when
+    /// the file itself ended: libjpeg then waits for more data, and Pillow raises.
+    mutating func ranPastMarker(scanNumber: Int) throws(ImageDecodingProblem) -> Bool {
+        guard consumedPadding else { return false }
         if position >= bytes.count { throw .truncated("the entropy-coded data of scan \(scanNumber)") }
-        throw .corrupt("the entropy-coded data of scan \(scanNumber) ends at a marker before the scan's last MCU")
+        return true
     }
 
-    /// Reads the restart marker RST`expected` that must come next and starts reading the
-    /// data after it. Bytes before the marker are skipped, as libjpeg skips them.
-    mutating func readRestartMarker(expected: Int, scanNumber: Int) throws(ImageDecodingProblem) {
+    /// Finds the restart marker RST`expected` by libjpeg's `jpeg_resync_to_restart` rules
+    /// (Spec/jpeg.md section 4.7) and returns whether reading resumes after a marker. The
+    /// buffered bits are dropped and bytes before the next marker skipped. That marker
+    /// (restart numbers taken mod 8):
+    /// - RST`expected`, or an RST that is neither of the two before nor of the two after
+    ///   it: taken, reading resumes after it;
+    /// - RST`expected - 1` or RST`expected - 2`, or a code below `C0`: skipped, the next
+    ///   marker decides;
+    /// - RST`expected + 1` or RST`expected + 2`, or any other marker: left in place; the
+    ///   reader gives zero bits from now on. Returns false.
+    ///
+    /// Throws *truncated* when the file ends before a marker decides.
+    mutating func resynchronize(expected: Int) throws(ImageDecodingProblem) -> Bool {
         var markers = JPEGMarkerReader(bytes: bytes, position: position)
-        let code = try markers.nextMarker()
-        guard Int(code) == 0xD0 + expected else {
-            throw .corrupt("scan \(scanNumber) expects restart marker RST\(expected) but finds marker \(jpegMarkerName(code))")
+        while true {
+            let code = try markers.nextMarker()
+            let number = Int(code) - 0xD0
+            if code < 0xC0 || number == (expected - 1) & 7 || number == (expected - 2) & 7 {
+                continue
+            }
+            if !(0...7).contains(number) || number == (expected + 1) & 7 || number == (expected + 2) & 7 {
+                stop(at: markers.position - 2)
+                return false
+            }
+            restart(at: markers.position)
+            return true
         }
-        restart(at: markers.position)
     }
 
     /// Drops the buffered bits and starts reading again at `offset` (after a restart marker).
@@ -55,6 +75,13 @@ struct JPEGBitReader {
         bitCount = 0
         paddingBits = 0
         ended = false
+    }
+
+    /// Drops the buffered bits and ends the data at the marker whose last `FF` is at
+    /// `offset`, leaving it to be read after the scan.
+    private mutating func stop(at offset: Int) {
+        restart(at: offset)
+        ended = true
     }
 
     /// Makes at least 32 bits available: enough for one Huffman code (at most 16 bits) and
@@ -108,9 +135,10 @@ struct JPEGBitReader {
     }
 
     /// The next symbol coded with `table` (a `JPEGHuffmanDecodingTable` layout). Call
-    /// `ensureBits()` first. Throws `corrupt` when no code of the table starts the bits.
+    /// `ensureBits()` first. Where no code of the table starts the bits, libjpeg reads 17
+    /// bits and takes symbol 0 (Spec/jpeg.md section 4.7), and so does this.
     @inline(__always)
-    mutating func decodeSymbol(_ table: UnsafePointer<Int32>) throws(ImageDecodingProblem) -> Int {
+    mutating func decodeSymbol(_ table: UnsafePointer<Int32>) -> Int {
         let entry = table[Int(truncatingIfNeeded: buffer &>> 55)]
         if entry != 0 {
             consume(Int(entry &>> 8))
@@ -126,7 +154,8 @@ struct JPEGBitReader {
             }
             length += 1
         }
-        throw .corrupt("a Huffman code that is not in the table")
+        consume(17)
+        return 0
     }
 
     /// The entry of the combined coefficient lookup (`JPEGHuffmanDecodingTable`) for the

@@ -22,10 +22,10 @@ enum JPEGLosslessScan {
     /// `planes` and returns the offset where that data ended. `scanNumber` (from 1) names
     /// the scan in errors.
     ///
-    /// Throws `corrupt` for a DC Huffman table the scan needs but the file does not define
-    /// or that is malformed, a bad code, a restart interval that is not a whole number of
-    /// MCU rows (libjpeg requires it), or a missing or wrong restart marker; `truncated`
-    /// when the data ends before the scan's last MCU.
+    /// Damaged data is decoded as libjpeg decodes it (Spec/jpeg.md section 4.7). Throws
+    /// `corrupt` for a DC Huffman table the scan needs but the file does not define or that
+    /// is malformed, or a restart interval that is not a whole number of MCU rows (libjpeg
+    /// requires it); `truncated` when the file ends before the scan's last MCU.
     static func decode(_ scan: JPEGScanHeader, frame: JPEGFrame, planes: JPEGSamplePlanes,
                        huffmanTables: JPEGHuffmanTables, restartInterval: Int,
                        bytes: UnsafeRawBufferPointer, position: Int, scanNumber: Int) throws(ImageDecodingProblem) -> Int {
@@ -74,6 +74,10 @@ enum JPEGLosslessScan {
             var isFirstRow = [Bool](repeating: true, count: members.count)
             var rowsToRestart = rowsPerInterval
             var restartNumber = 0
+            // libjpeg's "insufficient data": once a row needed bits past a marker, the MCU
+            // rows up to the next restart that resumes reading get zero differences, and
+            // prediction starts again as at a restart.
+            var outOfData = false
             for iMCURow in 0..<frame.mcuRows {
                 // A scan of one component codes its rows of this iMCU row as separate MCU
                 // rows; at the bottom, only the rows that exist.
@@ -81,7 +85,7 @@ enum JPEGLosslessScan {
                 for mcuRow in 0..<mcuRowsHere {
                     if rowsPerInterval > 0 {
                         if rowsToRestart == 0 {
-                            try reader.readRestartMarker(expected: restartNumber, scanNumber: scanNumber)
+                            if try reader.resynchronize(expected: restartNumber) { outOfData = false }
                             restartNumber = (restartNumber + 1) & 7
                             rowsToRestart = rowsPerInterval
                             // libjpeg restarts prediction at the first row it reconstructs
@@ -91,15 +95,19 @@ enum JPEGLosslessScan {
                         }
                         rowsToRestart -= 1
                     }
-                    do throws(ImageDecodingProblem) {
-                        try decodeMCURow(members, row: mcuRow, single: single, mcusPerLine: mcusPerLine, reader: &reader)
-                    } catch {
-                        // Garbage decoded from the zero padding after the data is a symptom
-                        // of the data ending early, which is the error to report.
-                        try reader.checkNotExhausted(scanNumber: scanNumber)
-                        throw error
+                    if outOfData {
+                        for member in members {
+                            if single {
+                                (member.differences + mcuRow * member.differenceStride).update(repeating: 0, count: mcusPerLine)
+                            } else {
+                                member.differences.update(repeating: 0, count: member.component.verticalSampling * member.differenceStride)
+                            }
+                        }
+                        for index in isFirstRow.indices { isFirstRow[index] = true }
+                        continue
                     }
-                    try reader.checkNotExhausted(scanNumber: scanNumber)
+                    decodeMCURow(members, row: mcuRow, single: single, mcusPerLine: mcusPerLine, reader: &reader)
+                    outOfData = try reader.ranPastMarker(scanNumber: scanNumber)
                 }
                 for (index, member) in members.enumerated() {
                     let component = member.component
@@ -126,12 +134,12 @@ enum JPEGLosslessScan {
     /// Decodes the differences of one MCU row into the members' difference rows: row `row`
     /// of a single component, or each member's `v` rows of `h` samples per MCU.
     private static func decodeMCURow(_ members: [Member], row: Int, single: Bool, mcusPerLine: Int,
-                                     reader: inout JPEGBitReader) throws(ImageDecodingProblem) {
+                                     reader: inout JPEGBitReader) {
         if single {
             let member = members[0]
             let target = member.differences + row * member.differenceStride
             for column in 0..<mcusPerLine {
-                target[column] = try difference(member.table, reader: &reader)
+                target[column] = difference(member.table, reader: &reader)
             }
             return
         }
@@ -140,7 +148,7 @@ enum JPEGLosslessScan {
                 let h = member.component.horizontalSampling
                 for y in 0..<member.component.verticalSampling {
                     let target = member.differences + y * member.differenceStride + column * h
-                    for x in 0..<h { target[x] = try difference(member.table, reader: &reader) }
+                    for x in 0..<h { target[x] = difference(member.table, reader: &reader) }
                 }
             }
         }
@@ -149,9 +157,9 @@ enum JPEGLosslessScan {
     /// One sample difference (T.81 H.1.2.2): a size category 0 to 16 coded with `table`,
     /// then that many bits as in DC differences; category 16 stands for 32768 with no bits.
     @inline(__always)
-    private static func difference(_ table: UnsafePointer<Int32>, reader: inout JPEGBitReader) throws(ImageDecodingProblem) -> Int32 {
+    private static func difference(_ table: UnsafePointer<Int32>, reader: inout JPEGBitReader) -> Int32 {
         reader.ensureBits()
-        let size = try reader.decodeSymbol(table)
+        let size = reader.decodeSymbol(table)
         switch size {
         case 0: return 0
         case 16: return 32768

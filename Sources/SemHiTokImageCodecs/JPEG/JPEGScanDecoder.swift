@@ -3,10 +3,13 @@
 protocol JPEGBlockDecoding {
     /// Decodes the next block of scan member `member` into `block` (row-major coefficients).
     mutating func decodeBlock(_ block: UnsafeMutablePointer<Int16>, member: Int) throws(ImageDecodingProblem)
-    /// Reads restart marker RST`expected` and resets the decoder's state.
-    mutating func restart(expected: Int, scanNumber: Int) throws(ImageDecodingProblem)
-    /// Throws when the blocks decoded so far needed data the scan does not have.
-    mutating func checkNotExhausted(scanNumber: Int) throws(ImageDecodingProblem)
+    /// Reads restart marker RST`expected`, resets the decoder's state and returns whether
+    /// it reads data again (false: it stopped at another marker and gives no data).
+    mutating func restart(expected: Int, scanNumber: Int) throws(ImageDecodingProblem) -> Bool
+    /// Whether the blocks decoded so far needed data past a marker that ended the scan's
+    /// data, after which libjpeg decodes nothing until the next restart. Throws when that
+    /// is refused instead, as it is when the file itself ends.
+    mutating func ranOutOfData(scanNumber: Int) throws(ImageDecodingProblem) -> Bool
     /// The offset where the scan's data ended, or where reading stopped.
     var position: Int { get }
 }
@@ -28,9 +31,10 @@ enum JPEGScanDecoder {
     /// `bytes` and returns the offset where that data ended (a marker, possibly after ignored
     /// bytes, follows). `scanNumber` (from 1) names the scan in errors.
     ///
-    /// Throws `corrupt` for a Huffman table the scan needs but the file does not define or
-    /// that is malformed, a bad code or coefficient, or a missing or wrong restart marker;
-    /// `truncated` when the data ends before the scan's last MCU.
+    /// Damaged data is decoded as libjpeg decodes it (Spec/jpeg.md section 4.7). Throws
+    /// `corrupt` for a Huffman table the scan needs but the file does not define or that is
+    /// malformed, a DC value past 32 bits in a progressive scan; `truncated` when the file
+    /// ends before the scan's last MCU.
     static func decode(_ scan: JPEGScanHeader, frame: JPEGFrame, storage: [JPEGCoefficientStorage],
                        huffmanTables: JPEGHuffmanTables, restartInterval: Int,
                        bytes: UnsafeRawBufferPointer, position: Int, scanNumber: Int) throws(ImageDecodingProblem) -> Int {
@@ -75,10 +79,15 @@ enum JPEGScanDecoder {
         let component = frame.components[scan.members[0].component]
         let mcusPerLine = single ? component.widthInBlocks : frame.mcusPerLine
         let mcuCount = mcusPerLine * (single ? component.heightInBlocks : frame.mcuRows)
+        // libjpeg's "insufficient data": once a block needed bits past a marker, the MCUs
+        // up to the next restart that resumes reading are left as they are.
+        var outOfData = false
         for mcu in 0..<mcuCount {
-            if restartInterval > 0, mcu > 0, mcu % restartInterval == 0 {
-                try decoder.restart(expected: (mcu / restartInterval - 1) & 7, scanNumber: scanNumber)
+            if restartInterval > 0, mcu > 0, mcu % restartInterval == 0,
+               try decoder.restart(expected: (mcu / restartInterval - 1) & 7, scanNumber: scanNumber) {
+                outOfData = false
             }
+            if outOfData { continue }
             let mcuRow = mcu / mcusPerLine
             let mcuColumn = mcu - mcuRow * mcusPerLine
             do throws(ImageDecodingProblem) {
@@ -96,12 +105,12 @@ enum JPEGScanDecoder {
                     }
                 }
             } catch {
-                // Garbage decoded from the zero padding after the data is a symptom of the
-                // data ending early, which is the error to report.
-                try decoder.checkNotExhausted(scanNumber: scanNumber)
+                // Garbage decoded from the zero padding after a cut file is a symptom of
+                // the cut, which is the error to report.
+                _ = try decoder.ranOutOfData(scanNumber: scanNumber)
                 throw error
             }
-            try decoder.checkNotExhausted(scanNumber: scanNumber)
+            outOfData = try decoder.ranOutOfData(scanNumber: scanNumber)
         }
     }
 
@@ -156,7 +165,7 @@ enum JPEGScanDecoder {
             switch kind {
             case .sequential:
                 var predictor = predictors[member]
-                try JPEGSequentialScan.decodeBlock(block, dcTable: dcTable, acTable: acTable, predictor: &predictor,
+                JPEGSequentialScan.decodeBlock(block, dcTable: dcTable, acTable: acTable, predictor: &predictor,
                                                    naturalOrder: naturalOrder, reader: &reader)
                 predictors[member] = predictor
             case .dcFirst:
@@ -166,25 +175,26 @@ enum JPEGScanDecoder {
             case .dcRefinement:
                 JPEGProgressiveScan.decodeDCRefinement(block, al: al, reader: &reader)
             case .acFirst:
-                try JPEGProgressiveScan.decodeACFirst(block, table: acTable, start: start, end: end, al: al,
+                JPEGProgressiveScan.decodeACFirst(block, table: acTable, start: start, end: end, al: al,
                                                       endOfBandRun: &endOfBandRun, naturalOrder: naturalOrder, reader: &reader)
             case .acRefinement:
-                try JPEGProgressiveScan.decodeACRefinement(block, table: acTable, start: start, end: end, al: al,
+                JPEGProgressiveScan.decodeACRefinement(block, table: acTable, start: start, end: end, al: al,
                                                            endOfBandRun: &endOfBandRun, naturalOrder: naturalOrder, reader: &reader)
             }
         }
 
-        mutating func checkNotExhausted(scanNumber: Int) throws(ImageDecodingProblem) {
-            try reader.checkNotExhausted(scanNumber: scanNumber)
+        mutating func ranOutOfData(scanNumber: Int) throws(ImageDecodingProblem) -> Bool {
+            try reader.ranPastMarker(scanNumber: scanNumber)
         }
 
-        /// Reads the restart marker RST`expected` that must follow a restart interval, and
-        /// resets the bit reader, the DC predictors and the end-of-band run (T.81 F.2.1.3.1,
-        /// G.1.2.2).
-        mutating func restart(expected: Int, scanNumber: Int) throws(ImageDecodingProblem) {
-            try reader.readRestartMarker(expected: expected, scanNumber: scanNumber)
+        /// Finds the restart marker RST`expected` that follows a restart interval, or
+        /// resynchronises as libjpeg does, and resets the DC predictors and the end-of-band
+        /// run (T.81 F.2.1.3.1, G.1.2.2), whichever marker it finds.
+        mutating func restart(expected: Int, scanNumber: Int) throws(ImageDecodingProblem) -> Bool {
+            let resumed = try reader.resynchronize(expected: expected)
             predictors = .zero
             endOfBandRun = 0
+            return resumed
         }
     }
 }

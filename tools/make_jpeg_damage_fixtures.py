@@ -1,0 +1,146 @@
+"""Writes golden/images/jpeg/damaged/: JPEG files with damaged entropy-coded data, the RGB
+pixels Pillow gives for each it decodes, and in refused/ the files Pillow raises on.
+
+Sources: small files written by Pillow (libjpeg-turbo) through make_jpeg_fixtures.py's
+helpers (baseline 4:2:0 and 4:4:4, greyscale, restart intervals, progressive with and
+without restarts) and two of its crafted files (arithmetic-coded, lossless). Each source is
+damaged in the classes Spec/jpeg.md section 4.7 describes: the file cut inside a scan
+(with and without an EOI marker after the cut), a marker written into the data (EOI, RSTn),
+bytes of the data changed at random (bad Huffman codes, runs past the block, large
+values), restart markers dropped, swapped, repeated or renumbered, bytes inserted before a
+marker, and progressive scans dropped or cut. Positions and values come from
+`numpy.random.default_rng(SEED + source index)`, so a rerun reproduces the folder byte for
+byte.
+
+Expected values as in make_jpeg_fixtures.py: Pillow's decode followed by convert("RGB"), in
+`expected.shw`; a file is written to refused/ when Pillow raises instead.
+
+Regenerate from the repository root (needs numpy, Pillow and ../shared/testdata):
+
+    python3 tools/make_jpeg_damage_fixtures.py
+"""
+import argparse
+import io
+import os
+import sys
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import make_jpeg_fixtures as jpeg  # noqa: E402
+from semhitok_image_fixtures import pillow_refuses, write_fixture_folder  # noqa: E402
+
+SEED = 0x44414D47
+
+
+def sources():
+    """(label, bytes) of the undamaged files."""
+    small, large = jpeg.photo(24, 16), jpeg.photo(32, 24)
+    golden = os.path.join(jpeg.ROOT, "golden", "images", "jpeg")
+    return [
+        ("baseline420", jpeg.pillow_jpeg(small, quality=75)),
+        ("baseline444", jpeg.pillow_jpeg(small, quality=90, subsampling=0)),
+        ("grey", jpeg.pillow_jpeg(small.convert("L"), quality=75)),
+        ("restart", jpeg.pillow_jpeg(large, quality=75, restart_marker_blocks=1)),
+        ("progressive", jpeg.pillow_jpeg(small, quality=75, progressive=True)),
+        ("progressive_restart", jpeg.pillow_jpeg(large, quality=75, progressive=True, restart_marker_blocks=1)),
+        ("arithmetic", open(os.path.join(golden, "craft_arithmetic_progressive_restart.jpg"), "rb").read()),
+        ("lossless", open(os.path.join(golden, "craft_lossless_grey_restart.jpg"), "rb").read()),
+    ]
+
+
+def scans(data):
+    """(header start, data start, data end) of each scan: its SOS marker, the first byte of
+    its entropy-coded data, and the marker that ends that data (RSTn and FF 00 are part of
+    it)."""
+    found, position = [], 2
+    while position < len(data) - 1:
+        marker = data[position + 1]
+        if marker == 0xD9:
+            break
+        length = data[position + 2] << 8 | data[position + 3]
+        if marker != 0xDA:
+            position += 2 + length
+            continue
+        start = position + 2 + length
+        end = start
+        while not (data[end] == 0xFF and data[end + 1] not in (0x00, 0xFF) and not 0xD0 <= data[end + 1] <= 0xD7):
+            end += 1
+        found.append((position, start, end))
+        position = end
+    return found
+
+
+def restart_markers(data, start, end):
+    """Offsets of the RSTn markers between `start` and `end`."""
+    return [i for i in range(start, end - 1) if data[i] == 0xFF and 0xD0 <= data[i + 1] <= 0xD7]
+
+
+def damage(data, rng):
+    """(kind, bytes) of each damaged version of `data`."""
+    found = scans(data)
+    _, start, end = found[0]
+    last_header, last_start, last_end = found[-1]
+    cases = []
+    cut = int(rng.integers(start + 1, end))
+    cases.append(("cut", data[:cut]))
+    cases.append(("cut_eoi", data[:cut] + b"\xff\xd9"))
+    at = int(rng.integers(start + 1, end))
+    cases.append(("eoi_inside", data[:at] + b"\xff\xd9" + data[at:]))
+    at = int(rng.integers(start + 1, end))
+    number = int(rng.integers(0, 8))
+    cases.append((f"rst{number}_inside", data[:at] + bytes([0xFF, 0xD0 + number]) + data[at:]))
+    for index in range(4):
+        edited = bytearray(data)
+        for _ in range(1 + index % 3):
+            at = int(rng.integers(start, end))
+            edited[at] = int(rng.integers(0, 256))
+        cases.append((f"bytes{index}", bytes(edited)))
+    cases.append(("padding_before_eoi", data[:-2] + bytes(rng.integers(0, 255, 5, dtype=np.uint8)) + data[-2:]))
+    markers = restart_markers(data, start, end)
+    if len(markers) >= 3:
+        first, second = sorted(int(i) for i in rng.choice(len(markers), 2, replace=False))
+        a, b = markers[first], markers[second]
+        cases.append(("restart_dropped", data[:a] + data[a + 2:]))
+        swapped = bytearray(data)
+        swapped[a + 1], swapped[b + 1] = data[b + 1], data[a + 1]
+        cases.append(("restarts_swapped", bytes(swapped)))
+        cases.append(("restart_repeated", data[:a + 2] + data[a:]))
+        for shift in (1, 2, 6):
+            renumbered = bytearray(data)
+            renumbered[a + 1] = 0xD0 + (data[a + 1] - 0xD0 + shift) % 8
+            cases.append((f"restart_plus{shift}", bytes(renumbered)))
+        cases.append(("padding_before_restart", data[:a] + bytes(rng.integers(0, 255, 3, dtype=np.uint8)) + data[a:]))
+    if len(found) > 2:
+        cases.append(("last_scan_dropped", data[:last_header] + data[last_end:]))
+        cut = int(rng.integers(last_start + 1, last_end))
+        cases.append(("last_scan_cut_eoi", data[:cut] + b"\xff\xd9"))
+        middle_header, middle_start, middle_end = found[len(found) // 2]
+        cut = int(rng.integers(middle_start + 1, middle_end))
+        cases.append(("middle_scan_cut", data[:cut] + data[middle_end:]))
+    return cases
+
+
+def fixtures():
+    """(accepted, refused): the (name, bytes) pairs Pillow decodes and those it raises on."""
+    accepted, refused = [], []
+    for index, (label, data) in enumerate(sources()):
+        rng = np.random.default_rng(SEED + index)
+        for kind, damaged in damage(data, rng):
+            name = f"{label}_{kind}.jpg"
+            (refused if pillow_refuses(damaged) else accepted).append((name, damaged))
+    return accepted, refused
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", default=os.path.join(jpeg.ROOT, "golden", "images", "jpeg", "damaged"))
+    out = parser.parse_args().out
+    accepted, refused = fixtures()
+    write_fixture_folder(out, accepted, refused,
+                         "Pillow's RGB pixels (decode, convert RGB) of each damaged JPEG in this folder, tensor named "
+                         "by file; refused/ holds the files Pillow raises on")
+
+
+if __name__ == "__main__":
+    main()
