@@ -43,14 +43,15 @@ enum GemmBlocks {
     /// the fused kernel 6 to 8%.
     static let kBlock = 256
     #else
-    /// Values of `k` per block: the register block's panels for it, 4 x 96 or 2 x 192
-    /// vectors of 64 bytes, are 24 KB of weights, within a 32 KB L1.
-    static let kBlock = 384 / GemmKernel.blockPanels
+    /// Values of `k` per block, so that a register block's operands for it stay within a
+    /// 32 KB L1: for one row, its panels, 4 x 96 or 2 x 192 vectors of 64 bytes (24 KB); for
+    /// sixteen rows, one panel of 256 vectors and the rows' 16 x 256 inputs (16 + 16 KB).
+    static let kBlock = GemmKernel.blockRows == 16 ? 256 : 384 / GemmKernel.blockPanels
     #endif
-    /// The most rows per block: 120 rows of one block of `kBlock` packed inputs, 45 to 120
+    /// The most rows per block: 144 rows of one block of `kBlock` packed inputs, 55 to 147
     /// KB, beside the partial sums in L2 (a multiple of every kernel's `blockRows`).
-    static let rowBlock = 120
-    /// Tiles per block: the partial sums of 120 rows x 512 outputs, 240 KB, within L2 with
+    static let rowBlock = 144
+    /// Tiles per block: the partial sums of 144 rows x 512 outputs, 288 KB, within L2 with
     /// the packed rows beside them. Without this block, a product with thousands of outputs
     /// reloads every partial sum from L3 for each block of `k`, 15% slower.
     static let tileBlock = 8
@@ -82,8 +83,8 @@ enum GemmBlocks {
             return (first, max(0, min(depthPerBlock, inputs - first)), scratch + block * rowBlock * depthPerBlock)
         }
         let edge = scratch + rowBlock * kBlocks * depthPerBlock
-        // Blocks of equal height, at most `rowBlock`: 128 rows as 120 and 8 would stream every
-        // weight through the cache for the last 8 rows alone.
+        // Blocks of equal height, at most `rowBlock`: 160 rows as 144 and 16 would stream every
+        // weight through the cache for the last 16 rows alone.
         let rowBlockCount = max(1, (rows.count + rowBlock - 1) / rowBlock)
         let evenShare = (rows.count + rowBlockCount - 1) / rowBlockCount
         let rowsPerBlock = max(blockRows, (evenShare + blockRows - 1) / blockRows * blockRows)
@@ -95,9 +96,7 @@ enum GemmBlocks {
             for block in 0..<kBlocks {
                 let (firstColumn, depth, packed) = columns(ofBlock: block)
                 GemmPacking.packRows(problem.x, rowStride: inputs, firstRow: firstRow, rowCount: rowCount,
-                                     firstColumn: firstColumn, depth: depth, into: packed)
-                // The last register block's missing rows read zeros; their sums are dropped.
-                (packed + rowCount * depth).initialize(repeating: 0, count: (paddedRows - rowCount) * depth)
+                                     firstColumn: firstColumn, depth: depth, blockRows: blockRows, into: packed)
             }
             for firstTile in stride(from: tiles.lowerBound, to: tiles.upperBound, by: tileBlock) {
                 for block in 0..<kBlocks {
@@ -124,8 +123,8 @@ enum GemmBlocks {
                             if resume && !whole {
                                 for row in 0..<realRows { (edge + row * blockLanes).update(from: c + row * outputs, count: lanes) }
                             }
-                            GemmKernel.accumulate(depth: depth, a: packed + blockRow * depth, aStride: depth, panel: panel,
-                                                  panelStride: inputs, c: target, cStride: stride, resume: resume, bias: bias)
+                            GemmKernel.accumulate(depth: depth, a: packed + blockRow * depth, panel: panel, panelStride: inputs,
+                                                  c: target, cStride: stride, resume: resume, bias: bias)
                             for row in 0..<realRows {
                                 if last {
                                     problem.epilogue.apply(to: target + row * stride, count: lanes, at: c - problem.y + row * outputs)

@@ -13,16 +13,20 @@ import CVectorRegisters
 /// and those instructions, not the arithmetic units, are the limit. As many accumulators
 /// per broadcast as fit in the vector registers beside the broadcast and a product is the
 /// best ratio, and with one row each weight vector is used once per `k`, so its load folds
-/// into the multiply. 64 outputs are 8 registers with AVX (16 of 32 bytes), 4 with AVX-512
-/// and 16 of ARM64's 32; in a default x86-64 build (SSE2: 16 registers of 16 bytes) they
-/// would be all 16 and the loop would spill, so there the block is 1 row by 32 outputs
-/// (8 registers; `CVectorRegisters` tells which at compile time). 64 outputs are also a
-/// ViT head's size and divide every ViT width but 4304. With AVX-512's 32 registers of 64
-/// bytes, one row's four accumulators are too few: each add waits four cycles for its
-/// accumulator's previous add, so four chains keep only half of the two vector pipes busy.
-/// There the block is 4 rows by 64 outputs, 16 accumulators beside the 4 weight vectors
-/// they share. The shapes measured against each other are in Benchmarks/README.md
-/// ("Register blocks", "GEMM on AVX-512").
+/// into the multiply. 64 outputs are 8 registers with AVX (16 of 32 bytes) and 16 of
+/// ARM64's 32; in a default x86-64 build (SSE2: 16 registers of 16 bytes) they would be all
+/// 16 and the loop would spill, so there the block is 1 row by 32 outputs (8 registers;
+/// `CVectorRegisters` tells which at compile time). 64 outputs are also a ViT head's size
+/// and divide every ViT width but 4304.
+///
+/// With AVX-512 (32 registers of 64 bytes) the block is 16 rows by one panel of 16 outputs:
+/// 16 accumulators and one weight vector per `k`. Each row's `x[k]` then feeds a single
+/// multiply, so the compiler folds its broadcast into that multiply as a memory operand
+/// (`vmulps mem{1to16}`) and no broadcast instruction takes a vector pipe: the loop is
+/// multiplies and adds alone, at the machine's peak, where a block that shares each
+/// broadcast among several panels stays a fifth below it. For those operands to lie
+/// together, `GemmPacking` interleaves each block's rows. The shapes measured against each
+/// other are in Benchmarks/README.md ("Register blocks", "GEMM on AVX-512").
 ///
 /// Opt-in: built with `-Xswiftc -DSEMHITOK_FUSED_MULTIPLY_ADD` (and a `-target-cpu` with
 /// FMA; without one each fused operation is a slow library call), each step is one fused
@@ -48,20 +52,21 @@ enum GemmKernel {
     #else
     /// Vector registers one 16-lane vector takes: 1 with AVX-512, 2 with AVX, 4 with SSE2 or NEON.
     private static let registersPerVector = 64 / Int(SEMHITOK_VECTOR_REGISTER_BYTES)
-    /// Four rows where their 16 accumulators, the four weight vectors they share and a
-    /// broadcast and a product fit the registers (AVX-512's 32); else one row, whose weight
-    /// loads fold into the multiplies.
-    static let blockRows = (16 + 4) * registersPerVector + 2 <= Int(SEMHITOK_VECTOR_REGISTER_COUNT) ? 4 : 1
-    /// Four panels where their 16-lane accumulators (4 x 64 bytes) leave two vector
-    /// registers free (for the broadcast and a product), else two.
-    static let blockPanels = 4 * registersPerVector + 2 <= Int(SEMHITOK_VECTOR_REGISTER_COUNT) ? 4 : 2
+    /// Sixteen rows where their 16 accumulators, the weight vector and the products fit
+    /// the registers with room to spare (AVX-512's 32), else one row.
+    static let blockRows = 16 * registersPerVector + 8 <= Int(SEMHITOK_VECTOR_REGISTER_COUNT) ? 16 : 1
+    /// One panel beside sixteen rows; else, for one row, four panels where their 16-lane
+    /// accumulators (4 x 64 bytes) leave two vector registers free (for the broadcast and
+    /// a product), else two.
+    static let blockPanels = blockRows == 16 ? 1 : 4 * registersPerVector + 2 <= Int(SEMHITOK_VECTOR_REGISTER_COUNT) ? 4 : 2
     #endif
     /// Outputs of one register block.
     static let blockLanes = blockPanels * PanelMatrix.laneCount
 
     /// Accumulates one register block over `depth` values of `k`.
     ///
-    /// - `a`: the block's first row of `depth` inputs; the others follow `aStride` floats apart.
+    /// - `a`: the block's rows as `GemmPacking` lays them out, `blockRows` values for each
+    ///   `k` in turn: `a[k * blockRows + row]`.
     /// - `panel`: the block's first panel at its first `k`; the others follow `panelStride`
     ///   vectors apart.
     /// - `c`: the block's first row of `blockLanes` outputs, the others `cStride` floats
@@ -72,24 +77,22 @@ enum GemmKernel {
     // Kept out of line: the loop vectorises reliably only as a function of its own
     // (Benchmarks/README.md).
     @inline(never)
-    static func accumulate(depth: Int, a: UnsafePointer<Float>, aStride: Int, panel: UnsafePointer<Lanes>,
-                           panelStride: Int, c: UnsafeMutablePointer<Float>, cStride: Int, resume: Bool,
-                           bias: UnsafePointer<Lanes>?) {
+    static func accumulate(depth: Int, a: UnsafePointer<Float>, panel: UnsafePointer<Lanes>, panelStride: Int,
+                           c: UnsafeMutablePointer<Float>, cStride: Int, resume: Bool, bias: UnsafePointer<Lanes>?) {
         #if SEMHITOK_FUSED_MULTIPLY_ADD
         var (s0, s1, s2, s3, s4, s5) = (Lanes(), Lanes(), Lanes(), Lanes(), Lanes(), Lanes())
         if resume {
             (s0, s1, s2) = (load(c), load(c + cStride), load(c + 2 * cStride))
             (s3, s4, s5) = (load(c + 3 * cStride), load(c + 4 * cStride), load(c + 5 * cStride))
         }
-        let (a0, a1, a2, a3, a4, a5) = (a, a + aStride, a + 2 * aStride, a + 3 * aStride, a + 4 * aStride, a + 5 * aStride)
         for k in 0..<depth {
-            let w = panel[k]
-            s0.addProduct(Lanes(repeating: a0[k]), w)
-            s1.addProduct(Lanes(repeating: a1[k]), w)
-            s2.addProduct(Lanes(repeating: a2[k]), w)
-            s3.addProduct(Lanes(repeating: a3[k]), w)
-            s4.addProduct(Lanes(repeating: a4[k]), w)
-            s5.addProduct(Lanes(repeating: a5[k]), w)
+            let (w, x) = (panel[k], a + 6 * k)
+            s0.addProduct(Lanes(repeating: x[0]), w)
+            s1.addProduct(Lanes(repeating: x[1]), w)
+            s2.addProduct(Lanes(repeating: x[2]), w)
+            s3.addProduct(Lanes(repeating: x[3]), w)
+            s4.addProduct(Lanes(repeating: x[4]), w)
+            s5.addProduct(Lanes(repeating: x[5]), w)
         }
         if let bias {
             let b = bias[0]
@@ -98,9 +101,8 @@ enum GemmKernel {
         store(s0, c); store(s1, c + cStride); store(s2, c + 2 * cStride)
         store(s3, c + 3 * cStride); store(s4, c + 4 * cStride); store(s5, c + 5 * cStride)
         #else
-        if blockRows == 4 {
-            accumulateFourRows(depth: depth, a: a, aStride: aStride, panel: panel, panelStride: panelStride, c: c,
-                               cStride: cStride, resume: resume, bias: bias)
+        if blockRows == 16 {
+            accumulateSixteenRows(depth: depth, a: a, panel: panel, c: c, cStride: cStride, resume: resume, bias: bias)
         } else if blockPanels == 4 {
             var (s0, s1, s2, s3) = (Lanes(), Lanes(), Lanes(), Lanes())
             if resume { (s0, s1, s2, s3) = (load(c), load(c + 16), load(c + 32), load(c + 48)) }
@@ -129,48 +131,40 @@ enum GemmKernel {
         #endif
     }
 
-    /// The block of 4 rows by 4 panels: 16 accumulators, so that the adds' latency never
-    /// stalls the two vector pipes (each add waits for its accumulator's previous one), and
-    /// each weight vector loaded once per `k` serves four rows.
+    /// The block of 16 rows by one panel: each row's `x[k]` is used by one multiply only,
+    /// which lets the compiler take it as the multiply's broadcast memory operand.
     @inline(__always)
-    private static func accumulateFourRows(depth: Int, a: UnsafePointer<Float>, aStride: Int, panel: UnsafePointer<Lanes>,
-                                           panelStride: Int, c: UnsafeMutablePointer<Float>, cStride: Int, resume: Bool,
-                                           bias: UnsafePointer<Lanes>?) {
-        let (c0, c1, c2, c3) = (c, c + cStride, c + 2 * cStride, c + 3 * cStride)
-        var (s00, s01, s02, s03) = (Lanes(), Lanes(), Lanes(), Lanes())
-        var (s10, s11, s12, s13) = (Lanes(), Lanes(), Lanes(), Lanes())
-        var (s20, s21, s22, s23) = (Lanes(), Lanes(), Lanes(), Lanes())
-        var (s30, s31, s32, s33) = (Lanes(), Lanes(), Lanes(), Lanes())
+    private static func accumulateSixteenRows(depth: Int, a: UnsafePointer<Float>, panel: UnsafePointer<Lanes>,
+                                              c: UnsafeMutablePointer<Float>, cStride: Int, resume: Bool,
+                                              bias: UnsafePointer<Lanes>?) {
+        var (s0, s1, s2, s3, s4, s5, s6, s7) = (Lanes(), Lanes(), Lanes(), Lanes(), Lanes(), Lanes(), Lanes(), Lanes())
+        var (s8, s9, s10, s11, s12, s13, s14, s15) = (Lanes(), Lanes(), Lanes(), Lanes(), Lanes(), Lanes(), Lanes(), Lanes())
         if resume {
-            (s00, s01, s02, s03) = (load(c0), load(c0 + 16), load(c0 + 32), load(c0 + 48))
-            (s10, s11, s12, s13) = (load(c1), load(c1 + 16), load(c1 + 32), load(c1 + 48))
-            (s20, s21, s22, s23) = (load(c2), load(c2 + 16), load(c2 + 32), load(c2 + 48))
-            (s30, s31, s32, s33) = (load(c3), load(c3 + 16), load(c3 + 32), load(c3 + 48))
+            (s0, s1, s2, s3) = (load(c), load(c + cStride), load(c + 2 * cStride), load(c + 3 * cStride))
+            (s4, s5, s6, s7) = (load(c + 4 * cStride), load(c + 5 * cStride), load(c + 6 * cStride), load(c + 7 * cStride))
+            (s8, s9, s10, s11) = (load(c + 8 * cStride), load(c + 9 * cStride), load(c + 10 * cStride), load(c + 11 * cStride))
+            (s12, s13, s14, s15) = (load(c + 12 * cStride), load(c + 13 * cStride), load(c + 14 * cStride), load(c + 15 * cStride))
         }
-        let (a0, a1, a2, a3) = (a, a + aStride, a + 2 * aStride, a + 3 * aStride)
-        let (p0, p1, p2, p3) = (panel, panel + panelStride, panel + 2 * panelStride, panel + 3 * panelStride)
         for k in 0..<depth {
-            let (w0, w1, w2, w3) = (p0[k], p1[k], p2[k], p3[k])
-            let x0 = Lanes(repeating: a0[k])
-            s00 = s00 + x0 * w0; s01 = s01 + x0 * w1; s02 = s02 + x0 * w2; s03 = s03 + x0 * w3
-            let x1 = Lanes(repeating: a1[k])
-            s10 = s10 + x1 * w0; s11 = s11 + x1 * w1; s12 = s12 + x1 * w2; s13 = s13 + x1 * w3
-            let x2 = Lanes(repeating: a2[k])
-            s20 = s20 + x2 * w0; s21 = s21 + x2 * w1; s22 = s22 + x2 * w2; s23 = s23 + x2 * w3
-            let x3 = Lanes(repeating: a3[k])
-            s30 = s30 + x3 * w0; s31 = s31 + x3 * w1; s32 = s32 + x3 * w2; s33 = s33 + x3 * w3
+            let (w, x) = (panel[k], a + 16 * k)
+            s0 = s0 + Lanes(repeating: x[0]) * w; s1 = s1 + Lanes(repeating: x[1]) * w
+            s2 = s2 + Lanes(repeating: x[2]) * w; s3 = s3 + Lanes(repeating: x[3]) * w
+            s4 = s4 + Lanes(repeating: x[4]) * w; s5 = s5 + Lanes(repeating: x[5]) * w
+            s6 = s6 + Lanes(repeating: x[6]) * w; s7 = s7 + Lanes(repeating: x[7]) * w
+            s8 = s8 + Lanes(repeating: x[8]) * w; s9 = s9 + Lanes(repeating: x[9]) * w
+            s10 = s10 + Lanes(repeating: x[10]) * w; s11 = s11 + Lanes(repeating: x[11]) * w
+            s12 = s12 + Lanes(repeating: x[12]) * w; s13 = s13 + Lanes(repeating: x[13]) * w
+            s14 = s14 + Lanes(repeating: x[14]) * w; s15 = s15 + Lanes(repeating: x[15]) * w
         }
         if let bias {
-            let (b0, b1, b2, b3) = (bias[0], bias[1], bias[2], bias[3])
-            (s00, s01, s02, s03) = (s00 + b0, s01 + b1, s02 + b2, s03 + b3)
-            (s10, s11, s12, s13) = (s10 + b0, s11 + b1, s12 + b2, s13 + b3)
-            (s20, s21, s22, s23) = (s20 + b0, s21 + b1, s22 + b2, s23 + b3)
-            (s30, s31, s32, s33) = (s30 + b0, s31 + b1, s32 + b2, s33 + b3)
+            let b = bias[0]
+            (s0, s1, s2, s3, s4, s5, s6, s7) = (s0 + b, s1 + b, s2 + b, s3 + b, s4 + b, s5 + b, s6 + b, s7 + b)
+            (s8, s9, s10, s11, s12, s13, s14, s15) = (s8 + b, s9 + b, s10 + b, s11 + b, s12 + b, s13 + b, s14 + b, s15 + b)
         }
-        store(s00, c0); store(s01, c0 + 16); store(s02, c0 + 32); store(s03, c0 + 48)
-        store(s10, c1); store(s11, c1 + 16); store(s12, c1 + 32); store(s13, c1 + 48)
-        store(s20, c2); store(s21, c2 + 16); store(s22, c2 + 32); store(s23, c2 + 48)
-        store(s30, c3); store(s31, c3 + 16); store(s32, c3 + 32); store(s33, c3 + 48)
+        store(s0, c); store(s1, c + cStride); store(s2, c + 2 * cStride); store(s3, c + 3 * cStride)
+        store(s4, c + 4 * cStride); store(s5, c + 5 * cStride); store(s6, c + 6 * cStride); store(s7, c + 7 * cStride)
+        store(s8, c + 8 * cStride); store(s9, c + 9 * cStride); store(s10, c + 10 * cStride); store(s11, c + 11 * cStride)
+        store(s12, c + 12 * cStride); store(s13, c + 13 * cStride); store(s14, c + 14 * cStride); store(s15, c + 15 * cStride)
     }
 
     @inline(__always)
