@@ -129,7 +129,10 @@ enum JPEGArithmeticScan {
             return true
         }
 
-        @inline(__always)
+        // Out of line: inlined into the MCU walk's loop, its many loads and stores made the
+        // optimizer's loop-invariant code motion take tens of minutes on the walk; a call
+        // per block is nothing beside the bins an arithmetic-coded block decodes.
+        @inline(never)
         mutating func decodeBlock(_ block: UnsafeMutablePointer<Int16>, member: Int) throws(ImageDecodingProblem) {
             switch kind {
             case .sequential:
