@@ -64,7 +64,7 @@ struct PNGConformanceTests {
             if image.width != expected.width || image.height != expected.height {
                 return "\(entry.file): \(image.width) x \(image.height), expected \(expected.width) x \(expected.height)"
             }
-            let digest = PNGManifest.sha256(image.pixels)
+            let digest = sha256Text(image.pixels)
             return digest == expected.sha256 ? nil : "\(entry.file): pixels differ (SHA-256 \(digest))"
         } catch let problem as ImageDecodingProblem {
             return "\(entry.file): \(problem)"

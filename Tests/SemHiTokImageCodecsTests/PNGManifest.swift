@@ -30,9 +30,4 @@ struct PNGManifest {
         entries.filter { $0.file.hasPrefix(name + "/") }
             .map { Entry(file: String($0.file.dropFirst(name.count + 1)), expected: $0.expected) }
     }
-
-    /// Lowercase hexadecimal SHA-256 of `bytes`.
-    static func sha256(_ bytes: [UInt8]) -> String {
-        SHA256.digest(bytes).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
-    }
 }

@@ -78,4 +78,27 @@ struct WebPConformanceTests {
         #expect(try ImageFile.read(path) == WebPDecoder.decode(try readBytes(path)))
         #expect(try readBytes(path).withUnsafeBytes { ImageFile.format(of: $0) } == .webp)
     }
+
+    /// libwebp's own test corpus (a clone named by SEMHITOK_LIBWEBP_TEST_DATA) against
+    /// golden/images/libwebp/expected.tsv, Pillow's pixels of each file by size and SHA-256
+    /// (tools/make_libwebp_manifest.py): every file decodes to them, or is refused where
+    /// Pillow refuses it. A file whose own digest differs is another version of the corpus.
+    @Test(.enabled(if: RepositoryPaths.libwebpTestData != nil, "SEMHITOK_LIBWEBP_TEST_DATA is not set"))
+    func decodesLibwebpsTestCorpusToPillowsPixels() throws {
+        let corpus = try #require(RepositoryPaths.libwebpTestData)
+        let manifest = String(decoding: try readBytes(RepositoryPaths.golden("images/libwebp/expected.tsv")), as: UTF8.self)
+        let lines = manifest.split(separator: "\n").filter { !$0.hasPrefix("#") }
+        #expect(lines.count == 130)
+        for line in lines {
+            let fields = line.split(separator: "\t").map(String.init)
+            let bytes = try readBytes(corpus + "/" + fields[0])
+            try #require(sha256Text(bytes) == fields[1], "\(fields[0]) is another version of the file")
+            if fields[2] == "refused" {
+                #expect(throws: ImageDecodingProblem.self, "\(fields[0])") { try WebPDecoder.decode(bytes) }
+                continue
+            }
+            let image = try WebPDecoder.decode(bytes)
+            #expect("\(image.width)\t\(image.height)\t\(sha256Text(image.pixels))" == fields[2...4].joined(separator: "\t"), "\(fields[0])")
+        }
+    }
 }

@@ -20,6 +20,11 @@ public enum RepositoryPaths {
     /// The reason tests that need `sharedTestData` give when they skip.
     public static let sharedTestDataMissing = "../shared/testdata is absent (it exists on developer machines and in CI only)"
 
+    /// A clone of libwebp's own test corpus (the webm project's libwebp-test-data), named by
+    /// the environment variable `SEMHITOK_LIBWEBP_TEST_DATA`: not ours to commit, so only its
+    /// expected pixels are (golden/images/libwebp); nil when unset.
+    public static let libwebpTestData: String? = ProcessInfo.processInfo.environment["SEMHITOK_LIBWEBP_TEST_DATA"]
+
     /// `golden/` and its subfolders.
     public static func golden(_ subpath: String = "") -> String {
         subpath.isEmpty ? root + "/golden" : root + "/golden/" + subpath
