@@ -3,12 +3,16 @@ pixels Pillow gives for each it decodes, and in refused/ the files Pillow raises
 
 Sources: small files written by Pillow (libjpeg-turbo) through make_jpeg_fixtures.py's
 helpers (baseline 4:2:0 and 4:4:4, greyscale, restart intervals, progressive with and
-without restarts) and two of its crafted files (arithmetic-coded, lossless). Each source is
-damaged in the classes Spec/jpeg.md section 4.7 describes: the file cut inside a scan
+without restarts), two of its crafted files (arithmetic-coded, lossless) and four more
+arithmetic-coded files from its encoder (sequential and progressive, with and without
+restarts, of noise so that their data is long). Each source is damaged in the classes
+Spec/jpeg.md section 4.7 describes: the file cut inside a scan
 (with and without an EOI marker after the cut), a marker written into the data (EOI, RSTn),
 bytes of the data changed at random (bad Huffman codes, runs past the block, large
 values), restart markers dropped, swapped, repeated or renumbered, bytes inserted before a
-marker, and progressive scans dropped or cut. Positions and values come from
+marker, and progressive scans dropped or cut; arithmetic-coded sources also get bytes
+changed in their later scans, where libjpeg's bad-code rule (a run past the band, a
+magnitude of 2^15 or more) skips the rest of a restart interval. Positions and values come from
 `numpy.random.default_rng(SEED + source index)`, so a rerun reproduces the folder byte for
 byte.
 
@@ -46,6 +50,13 @@ def sources():
         ("progressive_restart", jpeg.pillow_jpeg(large, quality=75, progressive=True, restart_marker_blocks=1)),
         ("arithmetic", open(os.path.join(golden, "craft_arithmetic_progressive_restart.jpg"), "rb").read()),
         ("lossless", open(os.path.join(golden, "craft_lossless_grey_restart.jpg"), "rb").read()),
+        ("arith_sequential", jpeg.craft_jpeg(jpeg.noise(48, 32), [(2, 2), (1, 1), (1, 1)], jpeg.interleaved(3), sof=0xC9)),
+        ("arith_sequential_restart", jpeg.craft_jpeg(jpeg.noise(40, 24), [(1, 1)] * 3, jpeg.interleaved(3), sof=0xC9,
+                                                     restart_interval=2, quant_scale=0.25)),
+        ("arith_progressive", jpeg.craft_jpeg(jpeg.noise(48, 32), [(2, 1), (1, 1), (1, 1)], jpeg.script(jpeg.SUCCESSIVE),
+                                              sof=0xCA, quant_scale=0.25)),
+        ("arith_grey_restart", jpeg.craft_jpeg(jpeg.noise(40, 24).convert("L"), [(1, 1)], jpeg.script(jpeg.GREY_SUCCESSIVE),
+                                               sof=0xCA, colour="grey", restart_interval=1)),
     ]
 
 
@@ -121,12 +132,30 @@ def damage(data, rng):
     return cases
 
 
+def later_scan_damage(data, rng):
+    """(kind, bytes) of arithmetic-coded `data` with bytes changed in its middle and last
+    scans (the first is damaged by `damage`)."""
+    found = scans(data)
+    cases = []
+    for label, (_, start, end) in (("middle", found[len(found) // 2]), ("last", found[-1])):
+        for index in range(3):
+            edited = bytearray(data)
+            for _ in range(1 + index):
+                at = int(rng.integers(start, end))
+                edited[at] = int(rng.integers(0, 256))
+            cases.append((f"{label}_scan_bytes{index}", bytes(edited)))
+    return cases
+
+
 def fixtures():
     """(accepted, refused): the (name, bytes) pairs Pillow decodes and those it raises on."""
     accepted, refused = [], []
     for index, (label, data) in enumerate(sources()):
         rng = np.random.default_rng(SEED + index)
-        for kind, damaged in damage(data, rng):
+        cases = damage(data, rng)
+        if data[2:].find(b"\xff\xc9") >= 0 or data[2:].find(b"\xff\xca") >= 0:
+            cases += later_scan_damage(data, rng)
+        for kind, damaged in cases:
             name = f"{label}_{kind}.jpg"
             (refused if pillow_refuses(damaged) else accepted).append((name, damaged))
     return accepted, refused
