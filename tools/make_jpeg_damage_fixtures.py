@@ -3,12 +3,19 @@ pixels Pillow gives for each it decodes, and in refused/ the files Pillow raises
 
 Sources: small files written by Pillow (libjpeg-turbo) through make_jpeg_fixtures.py's
 helpers (baseline 4:2:0 and 4:4:4, greyscale, restart intervals, progressive with and
-without restarts) and two of its crafted files (arithmetic-coded, lossless). Each source is
-damaged in the classes Spec/jpeg.md section 4.7 describes: the file cut inside a scan
+without restarts), two of its crafted files (arithmetic-coded, lossless) and four more
+arithmetic-coded files from its encoder (sequential and progressive, with and without
+restarts, of noise so that their data is long). Each source is damaged in the classes
+Spec/jpeg.md section 4.7 describes: the file cut inside a scan
 (with and without an EOI marker after the cut), a marker written into the data (EOI, RSTn),
 bytes of the data changed at random (bad Huffman codes, runs past the block, large
 values), restart markers dropped, swapped, repeated or renumbered, bytes inserted before a
-marker, and progressive scans dropped or cut. Positions and values come from
+marker, and progressive scans dropped or cut; arithmetic-coded sources also get bytes
+changed in their later scans, where libjpeg's bad-code rule (a run past the band, a
+magnitude of 2^15 or more) skips the rest of a restart interval. Since random damage
+seldom makes a magnitude of 2^15, `bad_code_files` has the encoder write each kind of bad
+code on purpose (DC and AC magnitudes, runs past the band, in sequential, progressive
+first and refinement scans), with and without restarts. Positions and values come from
 `numpy.random.default_rng(SEED + source index)`, so a rerun reproduces the folder byte for
 byte.
 
@@ -46,6 +53,13 @@ def sources():
         ("progressive_restart", jpeg.pillow_jpeg(large, quality=75, progressive=True, restart_marker_blocks=1)),
         ("arithmetic", open(os.path.join(golden, "craft_arithmetic_progressive_restart.jpg"), "rb").read()),
         ("lossless", open(os.path.join(golden, "craft_lossless_grey_restart.jpg"), "rb").read()),
+        ("arith_sequential", jpeg.craft_jpeg(jpeg.noise(48, 32), [(2, 2), (1, 1), (1, 1)], jpeg.interleaved(3), sof=0xC9)),
+        ("arith_sequential_restart", jpeg.craft_jpeg(jpeg.noise(40, 24), [(1, 1)] * 3, jpeg.interleaved(3), sof=0xC9,
+                                                     restart_interval=2, quant_scale=0.25)),
+        ("arith_progressive", jpeg.craft_jpeg(jpeg.noise(48, 32), [(2, 1), (1, 1), (1, 1)], jpeg.script(jpeg.SUCCESSIVE),
+                                              sof=0xCA, quant_scale=0.25)),
+        ("arith_grey_restart", jpeg.craft_jpeg(jpeg.noise(40, 24).convert("L"), [(1, 1)], jpeg.script(jpeg.GREY_SUCCESSIVE),
+                                               sof=0xCA, colour="grey", restart_interval=1)),
     ]
 
 
@@ -121,14 +135,153 @@ def damage(data, rng):
     return cases
 
 
+def later_scan_damage(data, rng):
+    """(kind, bytes) of arithmetic-coded `data` with bytes changed in its middle and last
+    scans (the first is damaged by `damage`)."""
+    found = scans(data)
+    cases = []
+    for label, (_, start, end) in (("middle", found[len(found) // 2]), ("last", found[-1])):
+        for index in range(3):
+            edited = bytearray(data)
+            for _ in range(1 + index):
+                at = int(rng.integers(start, end))
+                edited[at] = int(rng.integers(0, 256))
+            cases.append((f"{label}_scan_bytes{index}", bytes(edited)))
+    return cases
+
+
+class BadCodeScan(jpeg.ArithmeticScan):
+    """The encoder's arithmetic scan, which at the block numbered `BLOCK` (from 1, in the
+    scan numbered `SCAN`, from 1) codes the bad code `KIND` instead of the block, then
+    codes nothing until the next restart: libjpeg's decoder reads nothing there either."""
+
+    SCAN, BLOCK, KIND = 1, 1, "dc_magnitude"
+    scans = 0
+
+    def __init__(self, members, conditioning):
+        super().__init__(members, conditioning)
+        BadCodeScan.scans += 1
+        self.blocks = 0
+        self.skipping = False
+
+    def restart(self, number):
+        super().restart(number)
+        self.skipping = False
+
+    def bad_here(self):
+        """Counts a block; whether it is the one to replace by the bad code."""
+        self.blocks += 1
+        return BadCodeScan.scans == self.SCAN and self.blocks == self.BLOCK
+
+    def bad_code(self, slot, context=0):
+        if self.KIND == "dc_magnitude":
+            # Nonzero, positive, category above 1, then 15 doublings: m reaches 2^15.
+            stats = self.dc_stats[slot]
+            self.coder.encode(1, stats[context])
+            self.coder.encode(0, stats[context + 1])
+            self.coder.encode(1, stats[context + 2])
+            self.category(0x8000, 1, stats, 20)
+        elif self.KIND == "ac_magnitude":
+            stats = self.ac_stats[slot]
+            self.coder.encode(0, stats[0])
+            self.coder.encode(1, stats[1])
+            self.coder.encode(0, self.fixed)
+            self.coder.encode(1, stats[2])
+            self.coder.encode(1, stats[2])
+            self.category(0x8000, 2, stats, 189)
+        else:
+            # A run of zero coefficients past the end of the band.
+            stats = self.ac_stats[slot]
+            self.coder.encode(0, stats[0])
+            for k in range(1, 64):
+                self.coder.encode(0, stats[3 * (k - 1) + 1])
+        self.skipping = True
+
+    def dc(self, position, value, slot):
+        if self.skipping:
+            return
+        if self.KIND == "dc_magnitude" and self.bad_here():
+            self.bad_code(slot, self.contexts[position])
+            return
+        super().dc(position, value, slot)
+
+    def ac(self, values, start, end, slot):
+        if self.skipping:
+            return
+        if self.KIND != "dc_magnitude" and self.bad_here():
+            # The AC codes above assume the band starts at 1.
+            assert start == 1
+            self.bad_code(slot)
+            return
+        super().ac(values, start, end, slot)
+
+    def ac_refinement(self, block, start, end, al, slot):
+        if self.skipping:
+            return
+        if self.KIND == "run" and self.bad_here():
+            # libjpeg's refinement model with no new coefficient and no end of band: a
+            # correction bit 0 for each coefficient already nonzero, and the run of the
+            # others carried past the band (the last must be zero before this scan).
+            assert start == 1 and end == 63
+            stats = self.ac_stats[slot]
+            before = [0] + [abs(int(block[jpeg.NATURAL[k]])) >> (al + 1) for k in range(1, 64)]
+            assert not before[63]
+            known_end = max([k for k in range(1, 64) if before[k]], default=0)
+            new_coefficient = True
+            for k in range(1, 64):
+                at = 3 * (k - 1)
+                if new_coefficient and k > known_end:
+                    self.coder.encode(0, stats[at])
+                new_coefficient = bool(before[k])
+                self.coder.encode(0, stats[at + 2] if before[k] else stats[at + 1])
+            self.skipping = True
+            return
+        super().ac_refinement(block, start, end, al, slot)
+
+
+def bad_code_files():
+    """(kind, bytes) of arithmetic-coded files with a bad code written on purpose."""
+    sequential = dict(sampling=[(1, 1)] * 3, scans=jpeg.interleaved(3), sof=0xC9)
+    refinement = [((0, 1, 2), 0, 0, 0, 1), ((0,), 1, 63, 0, 1), ((1,), 1, 63, 0, 0), ((2,), 1, 63, 0, 0),
+                  ((0, 1, 2), 0, 0, 1, 0), ((0,), 1, 63, 1, 0)]
+    progressive = dict(sampling=[(2, 1), (1, 1), (1, 1)], scans=jpeg.script(refinement), sof=0xCA)
+    cases = [
+        ("sequential_dc_magnitude", sequential, 0, 1, 4, "dc_magnitude"),
+        ("sequential_dc_magnitude_restart", sequential, 3, 1, 7, "dc_magnitude"),
+        ("sequential_ac_magnitude_restart", sequential, 2, 1, 5, "ac_magnitude"),
+        ("sequential_run_restart", sequential, 4, 1, 10, "run"),
+        ("progressive_dc_magnitude_restart", progressive, 2, 1, 3, "dc_magnitude"),
+        ("progressive_ac_first_run", progressive, 0, 2, 6, "run"),
+        ("progressive_ac_first_magnitude_restart", progressive, 5, 3, 2, "ac_magnitude"),
+        ("progressive_refinement_run_restart", progressive, 3, 6, 9, "run"),
+    ]
+    files = []
+    original = jpeg.ArithmeticScan
+    jpeg.ArithmeticScan = BadCodeScan
+    try:
+        for kind, layout, restart_interval, scan, block, code in cases:
+            BadCodeScan.SCAN, BadCodeScan.BLOCK, BadCodeScan.KIND, BadCodeScan.scans = scan, block, code, 0
+            files.append((f"bad_code_{kind}", jpeg.craft_jpeg(jpeg.noise(40, 24), layout["sampling"], layout["scans"],
+                                                             sof=layout["sof"], restart_interval=restart_interval)))
+    finally:
+        jpeg.ArithmeticScan = original
+    return files
+
+
 def fixtures():
     """(accepted, refused): the (name, bytes) pairs Pillow decodes and those it raises on."""
     accepted, refused = [], []
     for index, (label, data) in enumerate(sources()):
         rng = np.random.default_rng(SEED + index)
-        for kind, damaged in damage(data, rng):
+        cases = damage(data, rng)
+        if data[2:].find(b"\xff\xc9") >= 0 or data[2:].find(b"\xff\xca") >= 0:
+            cases += later_scan_damage(data, rng)
+        for kind, damaged in cases:
             name = f"{label}_{kind}.jpg"
             (refused if pillow_refuses(damaged) else accepted).append((name, damaged))
+    for kind, damaged in bad_code_files():
+        name = f"arith_{kind}.jpg"
+        (refused if pillow_refuses(damaged) else accepted).append((name, damaged))
     return accepted, refused
 
 

@@ -12,7 +12,8 @@ encoder in this file (`craft_jpeg`), which also codes arithmetically (SOF9, SOF1
 T.81 annex D's coder, `QMEncoder`); lossless files (SOF3, which Pillow cannot write) by its
 lossless encoder (`craft_lossless`). A few files are Pillow's output
 edited at the marker level (tables omitted, bytes inserted between segments, XMP or
-damaged EXIF segments added).
+damaged EXIF segments added), and a few crafted scripts leave a component out of every
+scan.
 
 Expected values: for every file, Pillow's decode followed by `ImageOps.exif_transpose` and
 `convert("RGB")`, stored in `expected.shw` (a weight container, `Spec/weights.md`) as a u8
@@ -1097,6 +1098,23 @@ def fixtures():
     # does not even warn), so this file decodes, to other pixels.
     parts, rest = split_segments(arithmetic_420)
     files.append(("edit_arithmetic_data_cut_short.jpg", join_segments(parts, rest[:-42] + b"\xff\xd9")))
+
+    # Scripts that leave a component out of every scan (or its DC out): libjpeg gives its
+    # samples 128 (its coefficients start at zero, its multipliers too), and block smoothing,
+    # which these incomplete scripts would otherwise call for, is off for the whole image.
+    no_cr = [((0, 1), 0, 0, 0, 0), ((0,), 1, 5, 0, 0), ((1,), 1, 63, 0, 0)]
+    files.append(("edit_component_in_no_scan_progressive.jpg",
+                  craft_jpeg(image, [(2, 2), (1, 1), (1, 1)], script(no_cr), sof=0xC2)))
+    files.append(("edit_component_in_no_scan_arithmetic.jpg",
+                  craft_jpeg(image, [(2, 1), (1, 1), (1, 1)], script(no_cr), sof=0xCA)))
+    files.append(("edit_component_without_dc_progressive.jpg",
+                  craft_jpeg(image, [(1, 1), (1, 1), (1, 1)],
+                             script([((0, 2), 0, 0, 0, 0), ((0,), 1, 5, 0, 0), ((1,), 1, 5, 0, 0), ((2,), 1, 63, 0, 0)]),
+                             sof=0xC2)))
+    files.append(("edit_component_in_no_scan_sequential.jpg",
+                  craft_jpeg(image, [(2, 2), (1, 1), (1, 1)], [{"components": [0]}, {"components": [2]}])))
+    files.append(("edit_component_in_no_scan_interleaved.jpg",
+                  craft_jpeg(image, [(1, 1), (1, 1), (1, 1)], [{"components": [0, 1]}], sof=0xC9)))
 
     # Lossless (SOF3), crafted: every predictor on RGB (3 components without a JFIF or
     # Adobe marker are RGB in lossless frames), point transforms, subsampling (upsampled by

@@ -43,7 +43,7 @@ struct JPEGArithmeticDecoder {
 
     /// The whole file.
     let bytes: UnsafeRawBufferPointer
-    /// The next byte to read; once a marker is met, the offset of its first `FF`.
+    /// The next byte to read; once a marker is met, the offset of one of its `FF` bytes.
     private(set) var position: Int
     private let states: UnsafePointer<UInt32>
     /// T.81's code register C, holding the unread input bits below the comparison point.
@@ -64,30 +64,23 @@ struct JPEGArithmeticDecoder {
         self.states = states
     }
 
-    /// Reads restart marker RST`expected` (bytes before it skipped, as libjpeg skips them)
-    /// and starts decoding afresh after it.
-    mutating func readRestartMarker(expected: Int, scanNumber: Int) throws(ImageDecodingProblem) {
+    /// Finds restart marker RST`expected` by libjpeg's `jpeg_resync_to_restart` rules
+    /// (`JPEGMarkerReader.resynchronize`; bytes before it skipped) and starts decoding
+    /// afresh: after the marker when it is taken, else from zero bytes, the marker found
+    /// being left in place for the next restart or the end of the scan (libjpeg's
+    /// `jdarith.c` then supplies zeros just as past a marker that ends the data).
+    ///
+    /// Throws `truncated` when the file ends before a marker decides.
+    mutating func restart(expected: Int) throws(ImageDecodingProblem) {
         var markers = JPEGMarkerReader(bytes: bytes, position: position)
-        let code = try markers.nextMarker()
-        guard Int(code) == 0xD0 + expected else {
-            throw .corrupt("scan \(scanNumber) expects restart marker RST\(expected) but finds marker \(jpegMarkerName(code))")
-        }
+        ended = !(try markers.resynchronize(expected: expected))
         position = markers.position
-        self.code = 0
+        code = 0
         interval = 0
         bitsLeft = -16
-        ended = false
     }
 
     /// The next data byte, or 0 once the data has ended.
-    /// Whether the data stopped at a restart marker (not at the end of the file).
-    var stoppedAtRestartMarker: Bool {
-        guard ended, !reachedEndOfFile else { return false }
-        var next = position
-        while next < bytes.count, bytes[next] == 0xFF { next += 1 }
-        return next < bytes.count && (0xD0...0xD7).contains(bytes[next])
-    }
-
     @inline(__always)
     private mutating func nextByte() -> Int {
         guard !ended else { return 0 }

@@ -10,9 +10,11 @@ enum JPEGArithmeticScan {
     /// Decodes the scan whose entropy-coded data starts at `position` in `bytes` and returns
     /// the offset where decoding stopped (a marker follows, possibly after ignored bytes).
     ///
-    /// Throws `corrupt` for a run past the end of the band or a
-    /// magnitude of 2^15 or more (libjpeg warns and drops the rest of the scan), a
-    /// coefficient outside 16 bits, or a missing or wrong restart marker.
+    /// Damaged data is decoded as libjpeg's `jdarith.c` decodes it (Spec/jpeg.md section
+    /// 4.7): restart markers resynchronised as in Huffman-coded scans, coefficients kept to
+    /// their low 16 bits, and after a run past the band or a magnitude of 2^15 or more the
+    /// rest of the restart interval left as it is. Throws `truncated` when the file ends
+    /// inside the data or before a restart marker.
     static func decode(_ scan: JPEGScanHeader, frame: JPEGFrame, storage: [JPEGCoefficientStorage],
                        conditioning: JPEGArithmeticConditioning, restartInterval: Int,
                        bytes: UnsafeRawBufferPointer, position: Int, scanNumber: Int) throws(ImageDecodingProblem) -> Int {
@@ -50,12 +52,6 @@ enum JPEGArithmeticScan {
                               smallBelow: smallBelow, largeAbove: largeAbove, acLimits: acLimits, naturalOrder: naturalOrder)
                 try JPEGScanDecoder.walk(scan, frame: frame, storage: storage, restartInterval: restartInterval,
                                          decoder: &run, scanNumber: scanNumber)
-                // A restart marker inside the last interval (or in a scan without restarts)
-                // is damage on which libjpeg resynchronises in ways this decoder does not
-                // follow for arithmetic coding: refused rather than decoded otherwise.
-                if run.decoder.stoppedAtRestartMarker {
-                    throw .corrupt("the arithmetic-coded data of scan \(scanNumber) stops at a restart marker after its last restart interval")
-                }
                 return run.position
             }
         }
@@ -79,8 +75,12 @@ enum JPEGArithmeticScan {
         /// Per member, its AC conditioning Kx.
         let acLimits: SIMD4<Int32>
         let naturalOrder: UnsafePointer<Int>
+        /// Per member, the DC predictor, kept to 16 bits as libjpeg keeps it.
         var predictors: SIMD4<Int32> = .zero
         var contexts: SIMD4<Int32> = .zero
+        /// Set by a run past the band or a magnitude of 2^15 or more (libjpeg's `ct = -1`):
+        /// nothing more is decoded until the next restart.
+        var broken = false
 
         init(decoder: JPEGArithmeticDecoder, kind: JPEGScanKind, start: Int, end: Int, al: Int,
              statistics: UnsafeMutablePointer<UInt8>, usedTables: [Int], dcSlots: SIMD4<Int32>, acSlots: SIMD4<Int32>,
@@ -107,16 +107,19 @@ enum JPEGArithmeticScan {
         private var fixedBin: UnsafeMutablePointer<UInt8> { statistics + slots * (dcBins + acBins) }
 
         /// Decoding past the data is legal in arithmetic coding when a marker ends it; when
-        /// the file ends instead, it is cut short, which is the error to report.
+        /// the file ends instead, it is cut short, which is the error to report. Otherwise
+        /// the MCUs up to the next restart are skipped only after a bad code.
         func ranOutOfData(scanNumber: Int) throws(ImageDecodingProblem) -> Bool {
             if decoder.reachedEndOfFile { throw .truncated("the entropy-coded data of scan \(scanNumber)") }
-            return false
+            return broken
         }
 
-        /// Reads the restart marker and resets the decoder, the bins of the scan's tables,
-        /// the DC predictors and contexts. Always resumes: any other marker is refused.
+        /// Finds the restart marker (resynchronising as libjpeg does) and resets the decoder,
+        /// the bins of the scan's tables, the DC predictors and contexts. Always resumes:
+        /// when the marker found is left in place, the data that follows is zero bytes.
         mutating func restart(expected: Int, scanNumber: Int) throws(ImageDecodingProblem) -> Bool {
-            try decoder.readRestartMarker(expected: expected, scanNumber: scanNumber)
+            try decoder.restart(expected: expected)
+            broken = false
             for table in usedTables {
                 if table < slots {
                     (statistics + table * dcBins).update(repeating: 0, count: dcBins)
@@ -132,27 +135,33 @@ enum JPEGArithmeticScan {
         // Out of line: inlined into the MCU walk's loop, its many loads and stores made the
         // optimizer's loop-invariant code motion take tens of minutes on the walk; a call
         // per block is nothing beside the bins an arithmetic-coded block decodes.
+        // A bad code ends the MCU: its later blocks are left as they are, like the MCUs up
+        // to the next restart (`ranOutOfData`).
         @inline(never)
-        mutating func decodeBlock(_ block: UnsafeMutablePointer<Int16>, member: Int) throws(ImageDecodingProblem) {
+        mutating func decodeBlock(_ block: UnsafeMutablePointer<Int16>, member: Int) {
+            guard !broken else { return }
             switch kind {
             case .sequential:
-                block[0] = try nextDC(member: member, shift: 0)
-                try decodeAC(block, member: member, from: 1, to: 63, shift: 0)
+                guard let dc = nextDC(member: member, shift: 0) else { return }
+                block[0] = dc
+                decodeAC(block, member: member, from: 1, to: 63, shift: 0)
             case .dcFirst:
-                block[0] = try nextDC(member: member, shift: al)
+                guard let dc = nextDC(member: member, shift: al) else { return }
+                block[0] = dc
             case .dcRefinement:
                 if decoder.decode(fixedBin) != 0 { block[0] |= Int16(truncatingIfNeeded: 1 << al) }
             case .acFirst:
-                try decodeAC(block, member: member, from: start, to: end, shift: al)
+                decodeAC(block, member: member, from: start, to: end, shift: al)
             case .acRefinement:
-                try refineAC(block, member: member)
+                refineAC(block, member: member)
             }
         }
 
-        /// The member's next DC value, `predictor << shift`, after decoding a difference
-        /// (figures F.19 to F.24) and updating its context.
+        /// The member's next DC value, the low 16 bits of `predictor << shift`, after
+        /// decoding a difference (figures F.19 to F.24) and updating its context; nil (and
+        /// `broken` set) for a magnitude of 2^15 or more.
         @inline(__always)
-        private mutating func nextDC(member: Int, shift: Int) throws(ImageDecodingProblem) -> Int16 {
+        private mutating func nextDC(member: Int, shift: Int) -> Int16? {
             let bins = statistics + Int(dcSlots[member]) * dcBins
             var bin = bins + Int(contexts[member])
             if decoder.decode(bin) != 0 {
@@ -163,7 +172,10 @@ enum JPEGArithmeticScan {
                     bin = bins + 20
                     while decoder.decode(bin) != 0 {
                         category <<= 1
-                        guard category != 0x8000 else { throw .corrupt("an arithmetic-coded DC difference of 2^15 or more") }
+                        guard category != 0x8000 else {
+                            broken = true
+                            return nil
+                        }
                         bin += 1
                     }
                 }
@@ -175,13 +187,11 @@ enum JPEGArithmeticScan {
                     contexts[member] = 4 + 4 * Int32(sign)
                 }
                 let magnitude = magnitudeBits(category, bins: bin + 14) + 1
-                predictors[member] += sign != 0 ? -magnitude : magnitude
+                predictors[member] = (predictors[member] &+ (sign != 0 ? -magnitude : magnitude)) & 0xFFFF
             } else {
                 contexts[member] = 0
             }
-            let value = predictors[member] << Int32(shift)
-            guard let dc = Int16(exactly: value) else { throw .corrupt("a DC coefficient of \(value) overflows 16 bits") }
-            return dc
+            return Int16(truncatingIfNeeded: predictors[member] << Int32(shift))
         }
 
         /// Figure F.24: `category` (a power of two, or 0) with the bits below it decoded
@@ -197,11 +207,12 @@ enum JPEGArithmeticScan {
             return value
         }
 
-        /// Figure F.20 for zigzag indices `first...last`: each coefficient coded is
-        /// `value << shift`.
+        /// Figure F.20 for zigzag indices `first...last`: each coefficient coded is the low
+        /// 16 bits of `value << shift`. A run past `last` or a magnitude of 2^15 or more sets
+        /// `broken` and ends the block.
         @inline(__always)
         private mutating func decodeAC(_ block: UnsafeMutablePointer<Int16>, member: Int, from first: Int, to last: Int,
-                                       shift: Int) throws(ImageDecodingProblem) {
+                                       shift: Int) {
             let bins = statistics + slots * dcBins + Int(acSlots[member]) * acBins
             let limit = Int(acLimits[member])
             var k = first
@@ -211,7 +222,10 @@ enum JPEGArithmeticScan {
                 while decoder.decode(bin + 1) == 0 {
                     bin += 3
                     k += 1
-                    guard k <= last else { throw .corrupt("an arithmetic-coded AC run past the end of the band") }
+                    guard k <= last else {
+                        broken = true
+                        return
+                    }
                 }
                 let sign = decoder.decode(fixedBin)
                 bin += 2
@@ -221,27 +235,27 @@ enum JPEGArithmeticScan {
                     bin = bins + (k <= limit ? 189 : 217)
                     while decoder.decode(bin) != 0 {
                         category <<= 1
-                        guard category != 0x8000 else { throw .corrupt("an arithmetic-coded AC magnitude of 2^15 or more") }
+                        guard category != 0x8000 else {
+                            broken = true
+                            return
+                        }
                         bin += 1
                     }
                 }
                 let magnitude = magnitudeBits(category, bins: bin + 14) + 1
-                let value = (sign != 0 ? -magnitude : magnitude) << Int32(shift)
-                guard let coefficient = Int16(exactly: value) else {
-                    throw .corrupt("an AC coefficient of \(value) overflows 16 bits")
-                }
-                block[naturalOrder[k]] = coefficient
+                block[naturalOrder[k]] = Int16(truncatingIfNeeded: (sign != 0 ? -magnitude : magnitude) << Int32(shift))
                 k += 1
             }
         }
 
         /// libjpeg's AC refinement (G.1.3.3): past the last coefficient already nonzero an
         /// end-of-band decision first; a correction bit for each nonzero coefficient; newly
-        /// nonzero coefficients of magnitude `2^al`.
+        /// nonzero coefficients of magnitude `2^al`; corrections wrap modulo 2^16. A run
+        /// past the band sets `broken` and ends the block.
         @inline(__always)
-        private mutating func refineAC(_ block: UnsafeMutablePointer<Int16>, member: Int) throws(ImageDecodingProblem) {
+        private mutating func refineAC(_ block: UnsafeMutablePointer<Int16>, member: Int) {
             let bins = statistics + slots * dcBins + Int(acSlots[member]) * acBins
-            let one = Int32(1) << Int32(al)
+            let one = Int16(truncatingIfNeeded: 1 << al)
             var lastKnown = end
             while lastKnown > 0, block[naturalOrder[lastKnown]] == 0 { lastKnown -= 1 }
             var k = start
@@ -252,21 +266,20 @@ enum JPEGArithmeticScan {
                     let coefficient = block + naturalOrder[k]
                     if coefficient.pointee != 0 {
                         if decoder.decode(bin + 2) != 0 {
-                            let value = Int32(coefficient.pointee) + (coefficient.pointee < 0 ? -one : one)
-                            guard let refined = Int16(exactly: value) else {
-                                throw .corrupt("an AC coefficient of \(value) overflows 16 bits")
-                            }
-                            coefficient.pointee = refined
+                            coefficient.pointee &+= coefficient.pointee < 0 ? 0 &- one : one
                         }
                         break
                     }
                     if decoder.decode(bin + 1) != 0 {
-                        coefficient.pointee = Int16(truncatingIfNeeded: decoder.decode(fixedBin) != 0 ? -one : one)
+                        coefficient.pointee = decoder.decode(fixedBin) != 0 ? 0 &- one : one
                         break
                     }
                     bin += 3
                     k += 1
-                    guard k <= end else { throw .corrupt("an arithmetic-coded AC run past the end of the band") }
+                    guard k <= end else {
+                        broken = true
+                        return
+                    }
                 }
                 k += 1
             }

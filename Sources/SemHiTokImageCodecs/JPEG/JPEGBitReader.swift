@@ -40,32 +40,20 @@ struct JPEGBitReader {
     }
 
     /// Finds the restart marker RST`expected` by libjpeg's `jpeg_resync_to_restart` rules
-    /// (Spec/jpeg.md section 4.7) and returns whether reading resumes after a marker. The
-    /// buffered bits are dropped and bytes before the next marker skipped. That marker
-    /// (restart numbers taken mod 8):
-    /// - RST`expected`, or an RST that is neither of the two before nor of the two after
-    ///   it: taken, reading resumes after it;
-    /// - RST`expected - 1` or RST`expected - 2`, or a code below `C0`: skipped, the next
-    ///   marker decides;
-    /// - RST`expected + 1` or RST`expected + 2`, or any other marker: left in place; the
-    ///   reader gives zero bits from now on. Returns false.
+    /// (`JPEGMarkerReader.resynchronize`) and returns whether reading resumes after a
+    /// marker. The buffered bits are dropped; when the marker found is left in place, the
+    /// reader gives zero bits from now on.
     ///
     /// Throws *truncated* when the file ends before a marker decides.
     mutating func resynchronize(expected: Int) throws(ImageDecodingProblem) -> Bool {
         var markers = JPEGMarkerReader(bytes: bytes, position: position)
-        while true {
-            let code = try markers.nextMarker()
-            let number = Int(code) - 0xD0
-            if code < 0xC0 || number == (expected - 1) & 7 || number == (expected - 2) & 7 {
-                continue
-            }
-            if !(0...7).contains(number) || number == (expected + 1) & 7 || number == (expected + 2) & 7 {
-                stop(at: markers.position - 2)
-                return false
-            }
+        let resumed = try markers.resynchronize(expected: expected)
+        if resumed {
             restart(at: markers.position)
-            return true
+        } else {
+            stop(at: markers.position)
         }
+        return resumed
     }
 
     /// Drops the buffered bits and starts reading again at `offset` (after a restart marker).

@@ -55,7 +55,7 @@ public enum JPEGDecoder {
                     }
                     return finish(frame, planes: losslessPlanes, colorSpace: colorSpace, application: application)
                 }
-                return try finish(frame, storage: storage, colorSpace: colorSpace, application: application)
+                return finish(frame, storage: storage, colorSpace: colorSpace, application: application)
             case 0xC0, 0xC1, 0xC2, 0xC3, 0xC9, 0xCA:
                 guard frame == nil else { throw .corrupt("a second frame header (SOF marker \(jpegMarkerName(marker)))") }
                 let parsed = try JPEGFrame.parse(markers.segmentPayload("SOF"), isProgressive: marker == 0xC2 || marker == 0xCA,
@@ -162,10 +162,10 @@ public enum JPEGDecoder {
     /// After the EOI marker of a DCT frame: inverse DCT, upsampling, colour conversion and
     /// orientation.
     private static func finish(_ frame: JPEGFrame, storage: [JPEGCoefficientStorage], colorSpace: JPEGColorSpace,
-                               application: JPEGApplicationSegments) throws(ImageDecodingProblem) -> RGBImage {
-        for (component, coefficients) in zip(frame.components, storage) where coefficients.quantization == nil {
-            throw .corrupt("component \(component.identifier) appears in no scan")
-        }
+                               application: JPEGApplicationSegments) -> RGBImage {
+        // A component no scan covers keeps zero coefficients and no multipliers (libjpeg
+        // allocates its coefficients zeroed and its multipliers as zeros), so its samples
+        // are all 128, and no block smoothing applies (Spec/jpeg.md sections 4.2 and 5.3).
         let planes = JPEGSamplePlanes(frame)
         let smoothing = JPEGBlockSmoothing.applies(to: frame, storage: storage)
         for (index, component) in frame.components.enumerated() {

@@ -12,8 +12,8 @@
 enum JPEGInverseDCT {
     /// Transforms every sample-holding block of `storage` (`heightInBlocks` rows of
     /// `widthInBlocks` blocks) into `plane`, 8-bit samples in rows of `widthInBlocks * 8`,
-    /// each block first passed through `smoothing` when given. `storage.quantization` must
-    /// be set.
+    /// each block first passed through `smoothing` when given. A nil `storage.quantization`
+    /// (a component no scan covers) stands for zero multipliers, as in libjpeg.
     static func transform(_ storage: JPEGCoefficientStorage, widthInBlocks: Int, heightInBlocks: Int,
                           into plane: UnsafeMutablePointer<UInt8>, smoothing: JPEGBlockSmoothing? = nil) {
         let quantization = storage.quantization ?? [Int32](repeating: 0, count: 64)

@@ -30,6 +30,32 @@ struct JPEGMarkerReader {
         }
     }
 
+    /// libjpeg's `jpeg_resync_to_restart` at a restart point that expects RST`expected`
+    /// (Spec/jpeg.md section 4.7), from `position` (bytes before a marker are skipped).
+    /// With restart numbers taken mod 8, the marker found is:
+    /// - RST`expected`, or an RST that is neither of the two before nor of the two after
+    ///   it: taken; returns true with `position` just after it;
+    /// - RST`expected - 1` or RST`expected - 2`, or a code below `C0`: skipped, the next
+    ///   marker decides;
+    /// - RST`expected + 1` or RST`expected + 2`, or any other marker: left in place;
+    ///   returns false with `position` at its last `FF`, to be read after the scan.
+    ///
+    /// Throws `truncated` when the data ends before a marker decides.
+    mutating func resynchronize(expected: Int) throws(ImageDecodingProblem) -> Bool {
+        while true {
+            let code = try nextMarker()
+            let number = Int(code) - 0xD0
+            if code < 0xC0 || number == (expected - 1) & 7 || number == (expected - 2) & 7 {
+                continue
+            }
+            if !(0...7).contains(number) || number == (expected + 1) & 7 || number == (expected + 2) & 7 {
+                position -= 2
+                return false
+            }
+            return true
+        }
+    }
+
     /// The payload of the marker segment whose length field starts at `position` (the bytes
     /// after the two-byte length, which counts itself), leaving `position` after the segment.
     /// `name` names the segment in errors.
