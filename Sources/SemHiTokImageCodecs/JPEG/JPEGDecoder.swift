@@ -43,108 +43,127 @@ public enum JPEGDecoder {
         var scanned: [Bool] = []
         var colorSpace = JPEGColorSpace.grey
         var scanCount = 0
+        // Set once libjpeg has emitted every row of a one-pass frame (one sequential Huffman scan
+        // over all components), after which Pillow returns the image wherever the file ends.
+        var rowsEmitted = false
         while true {
-            let marker = try markers.nextMarker()
-            switch marker {
-            case 0xD9:
-                guard let frame else { throw .corrupt("the EOI marker comes before any image (no SOF and SOS)") }
-                guard scanCount > 0 else { throw .corrupt("the EOI marker comes before any scan") }
-                if let losslessPlanes {
-                    if let missing = scanned.firstIndex(of: false) {
-                        throw .corrupt("component \(frame.components[missing].identifier) appears in no scan")
+            do throws(ImageDecodingProblem) {
+                let marker = try markers.nextMarker()
+                switch marker {
+                case 0xD9:
+                    guard let frame else { throw .corrupt("the EOI marker comes before any image (no SOF and SOS)") }
+                    guard scanCount > 0 else { throw .corrupt("the EOI marker comes before any scan") }
+                    if let losslessPlanes {
+                        if let missing = scanned.firstIndex(of: false) {
+                            throw .corrupt("component \(frame.components[missing].identifier) appears in no scan")
+                        }
+                        return finish(frame, planes: losslessPlanes, colorSpace: colorSpace, application: application)
                     }
-                    return finish(frame, planes: losslessPlanes, colorSpace: colorSpace, application: application)
-                }
-                return try finish(frame, storage: storage, colorSpace: colorSpace, application: application)
-            case 0xC0, 0xC1, 0xC2, 0xC3, 0xC9, 0xCA:
-                guard frame == nil else { throw .corrupt("a second frame header (SOF marker \(jpegMarkerName(marker)))") }
-                let parsed = try JPEGFrame.parse(markers.segmentPayload("SOF"), isProgressive: marker == 0xC2 || marker == 0xCA,
-                                                 isLossless: marker == 0xC3, isArithmetic: marker == 0xC9 || marker == 0xCA,
-                                                 limits: limits)
-                frame = parsed
-                if parsed.isLossless {
-                    losslessPlanes = JPEGSamplePlanes(parsed)
-                    scanned = [Bool](repeating: false, count: parsed.components.count)
-                } else {
-                    storage = parsed.components.map { JPEGCoefficientStorage(blocksPerLine: $0.blocksPerLine, blockRows: $0.blockRows) }
-                }
-            case 0xC5, 0xC6, 0xC7, 0xCB, 0xCD, 0xCE, 0xCF:
-                throw .unsupported(unsupportedFrameDescription(marker))
-            case 0xC4:
-                try huffman.read(markers.segmentPayload("DHT"))
-            case 0xDB:
-                try quantization.read(markers.segmentPayload("DQT"))
-            case 0xDD:
-                let payload = try markers.segmentPayload("DRI")
-                guard payload.count == 2 else { throw .corrupt("the DRI segment is \(payload.count) bytes, not 2") }
-                restartInterval = Int(payload[0]) << 8 | Int(payload[1])
-            case 0xDA:
-                guard let frame else { throw .corrupt("a scan (SOS marker) comes before the frame header (SOF marker)") }
-                let scan = try JPEGScanHeader.parse(markers.segmentPayload("SOS"), frame: frame)
-                if scanCount == 0 {
-                    // The markers that decide it come before the first scan.
-                    colorSpace = JPEGColorSpace.of(componentIdentifiers: frame.components.map(\.identifier),
-                                                   application: application, isLossless: frame.isLossless)
-                    if frame.isLossless, colorSpace == .yCbCr || colorSpace == .ycck {
-                        throw .unsupported("lossless JPEG in the \(colorSpace == .ycck ? "YCCK" : "YCbCr") colour space, which libjpeg does not convert in lossless mode")
+                    return try finish(frame, storage: storage, colorSpace: colorSpace, application: application)
+                case 0xC0, 0xC1, 0xC2, 0xC3, 0xC9, 0xCA:
+                    guard frame == nil else { throw .corrupt("a second frame header (SOF marker \(jpegMarkerName(marker)))") }
+                    let parsed = try JPEGFrame.parse(markers.segmentPayload("SOF"), isProgressive: marker == 0xC2 || marker == 0xCA,
+                                                     isLossless: marker == 0xC3, isArithmetic: marker == 0xC9 || marker == 0xCA,
+                                                     limits: limits)
+                    frame = parsed
+                    if parsed.isLossless {
+                        losslessPlanes = JPEGSamplePlanes(parsed)
+                        scanned = [Bool](repeating: false, count: parsed.components.count)
+                    } else {
+                        storage = parsed.components.map { JPEGCoefficientStorage(blocksPerLine: $0.blocksPerLine, blockRows: $0.blockRows) }
                     }
-                    // libjpeg-turbo's sequential Huffman decoder (not its progressive or
-                    // lossless one) fills these.
-                    if !frame.isProgressive, !frame.isLossless, !frame.isArithmetic { huffman.fillStandardTables() }
-                }
-                guard scanCount < maximumScanCount else { throw .unsupported("more than \(maximumScanCount) scans") }
-                scanCount += 1
-                if let losslessPlanes {
-                    for member in scan.members { scanned[member.component] = true }
-                    markers.position = try JPEGLosslessScan.decode(
-                        scan, frame: frame, planes: losslessPlanes, huffmanTables: huffman, restartInterval: restartInterval,
-                        bytes: bytes, position: markers.position, scanNumber: scanCount)
-                    continue
-                }
-                for member in scan.members where storage[member.component].quantization == nil {
-                    let component = frame.components[member.component]
-                    guard let table = quantization.tables[component.quantizationSlot] else {
-                        throw .corrupt("component \(component.identifier) uses quantization table \(component.quantizationSlot), which no DQT segment defines")
+                case 0xC5, 0xC6, 0xC7, 0xCB, 0xCD, 0xCE, 0xCF:
+                    throw .unsupported(unsupportedFrameDescription(marker))
+                case 0xC4:
+                    try huffman.read(markers.segmentPayload("DHT"))
+                case 0xDB:
+                    try quantization.read(markers.segmentPayload("DQT"))
+                case 0xDD:
+                    let payload = try markers.segmentPayload("DRI")
+                    guard payload.count == 2 else { throw .corrupt("the DRI segment is \(payload.count) bytes, not 2") }
+                    restartInterval = Int(payload[0]) << 8 | Int(payload[1])
+                case 0xDA:
+                    guard let frame else { throw .corrupt("a scan (SOS marker) comes before the frame header (SOF marker)") }
+                    let scan = try JPEGScanHeader.parse(markers.segmentPayload("SOS"), frame: frame)
+                    if scanCount == 0 {
+                        // The markers that decide it come before the first scan.
+                        colorSpace = JPEGColorSpace.of(componentIdentifiers: frame.components.map(\.identifier),
+                                                       application: application, isLossless: frame.isLossless)
+                        if frame.isLossless, colorSpace == .yCbCr || colorSpace == .ycck {
+                            throw .unsupported("lossless JPEG in the \(colorSpace == .ycck ? "YCCK" : "YCbCr") colour space, which libjpeg does not convert in lossless mode")
+                        }
+                        // libjpeg-turbo's sequential Huffman decoder (not its progressive or
+                        // lossless one) fills these.
+                        if !frame.isProgressive, !frame.isLossless, !frame.isArithmetic { huffman.fillStandardTables() }
                     }
-                    storage[member.component].quantization = table
-                }
-                if frame.isProgressive {
-                    for member in scan.members where scan.spectralStart <= 9 {
-                        for zigzag in scan.spectralStart...min(scan.spectralEnd, 9) {
-                            storage[member.component].lastApproximation[zigzag] = scan.approximationLow
+                    guard scanCount < maximumScanCount else { throw .unsupported("more than \(maximumScanCount) scans") }
+                    scanCount += 1
+                    if let losslessPlanes {
+                        for member in scan.members { scanned[member.component] = true }
+                        markers.position = try JPEGLosslessScan.decode(
+                            scan, frame: frame, planes: losslessPlanes, huffmanTables: huffman, restartInterval: restartInterval,
+                            bytes: bytes, position: markers.position, scanNumber: scanCount)
+                        continue
+                    }
+                    for member in scan.members where storage[member.component].quantization == nil {
+                        let component = frame.components[member.component]
+                        guard let table = quantization.tables[component.quantizationSlot] else {
+                            throw .corrupt("component \(component.identifier) uses quantization table \(component.quantizationSlot), which no DQT segment defines")
+                        }
+                        storage[member.component].quantization = table
+                    }
+                    if frame.isProgressive {
+                        for member in scan.members where scan.spectralStart <= 9 {
+                            for zigzag in scan.spectralStart...min(scan.spectralEnd, 9) {
+                                storage[member.component].lastApproximation[zigzag] = scan.approximationLow
+                            }
                         }
                     }
+                    if frame.isArithmetic {
+                        markers.position = try JPEGArithmeticScan.decode(
+                            scan, frame: frame, storage: storage, conditioning: conditioning, restartInterval: restartInterval,
+                            bytes: bytes, position: markers.position, scanNumber: scanCount)
+                    } else {
+                        let dataStart = markers.position
+                        markers.position = try JPEGScanDecoder.decode(
+                            scan, frame: frame, storage: storage, huffmanTables: huffman, restartInterval: restartInterval,
+                            bytes: bytes, position: dataStart, scanNumber: scanCount)
+                        if scanCount == 1, !frame.isProgressive, scan.members.count == frame.components.count {
+                            // A marker after the data stops libjpeg's reading; without one, it may
+                            // have suspended in the last MCUs for want of bytes it reads ahead.
+                            var following = JPEGMarkerReader(bytes: bytes, position: markers.position)
+                            rowsEmitted = (try? following.nextMarker()) != nil || JPEGCutScanCheck.completes(
+                                scan, frame: frame, huffmanTables: huffman, restartInterval: restartInterval,
+                                bytes: bytes, position: dataStart)
+                        }
+                    }
+                case 0xE0...0xEF:
+                    let payload = try markers.segmentPayload("APP\(marker - 0xE0)")
+                    // Like Pillow and libjpeg, only what comes before the first scan counts.
+                    if scanCount == 0 { application.read(marker: marker, payload: payload) }
+                case 0xCC:
+                    // Read in any file, as libjpeg reads it, so that its errors count everywhere.
+                    try conditioning.read(markers.segmentPayload("DAC"))
+                case 0xFE, 0xDC:
+                    // COM; DNL when the frame header already gave the height: skipped, as libjpeg
+                    // skips them.
+                    _ = try markers.segmentPayload(jpegMarkerName(marker))
+                case 0xD0...0xD7, 0x01:
+                    // A restart marker outside entropy-coded data, or TEM: no segment; libjpeg
+                    // ignores them.
+                    break
+                case 0xD8:
+                    throw .corrupt("a second SOI marker")
+                case 0xDE, 0xDF:
+                    throw .unsupported("hierarchical JPEG (marker \(jpegMarkerName(marker)))")
+                default:
+                    throw .corrupt("unknown marker \(jpegMarkerName(marker))")
                 }
-                if frame.isArithmetic {
-                    markers.position = try JPEGArithmeticScan.decode(
-                        scan, frame: frame, storage: storage, conditioning: conditioning, restartInterval: restartInterval,
-                        bytes: bytes, position: markers.position, scanNumber: scanCount)
-                } else {
-                    markers.position = try JPEGScanDecoder.decode(
-                        scan, frame: frame, storage: storage, huffmanTables: huffman, restartInterval: restartInterval,
-                        bytes: bytes, position: markers.position, scanNumber: scanCount)
-                }
-            case 0xE0...0xEF:
-                let payload = try markers.segmentPayload("APP\(marker - 0xE0)")
-                // Like Pillow and libjpeg, only what comes before the first scan counts.
-                if scanCount == 0 { application.read(marker: marker, payload: payload) }
-            case 0xCC:
-                // Read in any file, as libjpeg reads it, so that its errors count everywhere.
-                try conditioning.read(markers.segmentPayload("DAC"))
-            case 0xFE, 0xDC:
-                // COM; DNL when the frame header already gave the height: skipped, as libjpeg
-                // skips them.
-                _ = try markers.segmentPayload(jpegMarkerName(marker))
-            case 0xD0...0xD7, 0x01:
-                // A restart marker outside entropy-coded data, or TEM: no segment; libjpeg
-                // ignores them.
-                break
-            case 0xD8:
-                throw .corrupt("a second SOI marker")
-            case 0xDE, 0xDF:
-                throw .unsupported("hierarchical JPEG (marker \(jpegMarkerName(marker)))")
-            default:
-                throw .corrupt("unknown marker \(jpegMarkerName(marker))")
+            } catch {
+                // Spec/jpeg.md section 4.7 item 5: libjpeg then waits for the rest in
+                // jpeg_finish_decompress, and Pillow keeps the rows it has.
+                guard case .truncated = error, rowsEmitted, scanCount == 1, let frame else { throw error }
+                return try finish(frame, storage: storage, colorSpace: colorSpace, application: application)
             }
         }
     }
