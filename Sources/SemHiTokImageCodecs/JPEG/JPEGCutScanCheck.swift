@@ -85,7 +85,8 @@ struct JPEGCutScanCheck {
             let saved = self
             // With restart intervals libjpeg-turbo always takes the slow path.
             if !restarts, !sawMarker, available - position >= Self.fastPathBytesPerBlock * blocks.count {
-                for block in blocks { decodeBlock(dc: tables + block.dc, ac: tables + block.ac, fast: true) }
+                // The fast path never suspends: it runs only with enough bytes ahead.
+                for block in blocks { _ = decodeBlock(dc: tables + block.dc, ac: tables + block.ac, fast: true) }
                 // The fast path hands an MCU that meets a marker to the slow path.
                 guard sawMarker else { return true }
                 self = saved
