@@ -10,6 +10,9 @@
 /// 2, restart intervals, any number of scans. Refused as `unsupported`: lossless arithmetic
 /// coding (SOF11), hierarchical frames, other sample precisions, lossless files in YCbCr or YCCK (libjpeg
 /// refuses them too), heights given by a DNL marker. The EXIF orientation is applied.
+/// A file without its EOI marker is refused as truncated, as Pillow refuses it, except
+/// where Pillow returns the image (a one-pass frame whose scan libjpeg-turbo completed,
+/// Spec/jpeg.md section 4.7 item 5).
 ///
 /// Errors are thrown as `ImageDecodingProblem` (typed throws).
 public enum JPEGDecoder {
