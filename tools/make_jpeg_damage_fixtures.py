@@ -10,7 +10,10 @@ Spec/jpeg.md section 4.7 describes: the file cut inside a scan
 (with and without an EOI marker after the cut), a marker written into the data (EOI, RSTn),
 bytes of the data changed at random (bad Huffman codes, runs past the block, large
 values), restart markers dropped, swapped, repeated or renumbered, bytes inserted before a
-marker, and progressive scans dropped or cut; arithmetic-coded sources also get bytes
+marker, and progressive scans dropped or cut; a file of one scan over every component
+gets that scan repeated (libjpeg expects EOI after it: Pillow raises) and, separately,
+the repeated scan's header cut by the file's end (every row is out by then: Pillow returns
+the image; Spec/jpeg.md sections 2.3 and 4.7 item 5); arithmetic-coded sources also get bytes
 changed in their later scans, where libjpeg's bad-code rule (a run past the band, a
 magnitude of 2^15 or more) skips the rest of a restart interval. Since random damage
 seldom makes a magnitude of 2^15, `bad_code_files` has the encoder write each kind of bad
@@ -125,6 +128,9 @@ def damage(data, rng):
             renumbered[a + 1] = 0xD0 + (data[a + 1] - 0xD0 + shift) % 8
             cases.append((f"restart_plus{shift}", bytes(renumbered)))
         cases.append(("padding_before_restart", data[:a] + bytes(rng.integers(0, 255, 3, dtype=np.uint8)) + data[a:]))
+    if len(found) == 1:
+        cases.append(("scan_repeated", data[:end] + data[found[0][0]:end] + data[end:]))
+        cases.append(("scan_repeated_header_cut", data[:end] + data[found[0][0]:found[0][0] + 5]))
     if len(found) > 2:
         cases.append(("last_scan_dropped", data[:last_header] + data[last_end:]))
         cut = int(rng.integers(last_start + 1, last_end))

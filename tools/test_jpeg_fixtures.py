@@ -1,7 +1,8 @@
 """pytest: the JPEG fixture generator (tools/make_jpeg_fixtures.py).
 
-- A rerun reproduces golden/images/jpeg byte for byte, and so does a rerun of
-  make_jpeg_damage_fixtures.py for golden/images/jpeg/damaged.
+- A rerun reproduces golden/images/jpeg byte for byte, and so do reruns of
+  make_jpeg_damage_fixtures.py for golden/images/jpeg/damaged and make_jpeg_cut_fixtures.py
+  for golden/images/jpeg/cut.
 - The crafted DCT files decode through Pillow to images close to their source (four-component
   files to inks close to those written): the encoder in the generator writes what it means
   to write, so the fixtures test what they claim. Lossless files give back their source
@@ -21,6 +22,7 @@ import pytest
 from PIL import Image
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import make_jpeg_cut_fixtures as cut  # noqa: E402
 import make_jpeg_damage_fixtures as damage  # noqa: E402
 import make_jpeg_fixtures as fixtures  # noqa: E402
 from semhitok_image_fixtures import assert_rerun_reproduces  # noqa: E402
@@ -35,7 +37,8 @@ def test_rerun_reproduces_the_committed_files(tmp_path, monkeypatch):
     monkeypatch.setattr(sys, "argv", ["make_jpeg_fixtures.py", "--out", str(tmp_path)])
     fixtures.main()
     names = sorted(os.listdir(tmp_path))
-    # damaged/ is make_jpeg_damage_fixtures.py's (checked below).
+    # damaged/ and cut/ are make_jpeg_damage_fixtures.py's and make_jpeg_cut_fixtures.py's
+    # (checked below).
     assert names == sorted(n for n in os.listdir(GOLDEN) if n != "README.md" and os.path.isfile(os.path.join(GOLDEN, n)))
     _, mismatch, errors = filecmp.cmpfiles(tmp_path, GOLDEN, names, shallow=False)
     assert mismatch == [] and errors == []
@@ -119,3 +122,7 @@ def test_optimal_tables_are_complete_codes_within_16_bits():
         assert len(counts) == 16 and sum(counts) == size
         # Kraft sum below 1: the all-ones code stays free, as T.81 requires.
         assert sum(c * 2.0 ** -(i + 1) for i, c in enumerate(counts)) < 1
+
+
+def test_cut_rerun_reproduces_the_committed_files(tmp_path, monkeypatch):
+    assert_rerun_reproduces(cut, os.path.join(GOLDEN, "cut"), tmp_path, monkeypatch)

@@ -7,9 +7,13 @@
 /// SOF10) frames with 8-bit samples, one component (grey,
 /// replicated to R, G, B), three (YCbCr, or RGB by libjpeg's rules) or four (CMYK or YCCK by
 /// the Adobe marker, converted to RGB as Pillow converts them) with sampling factors 1 and
-/// 2, restart intervals, any number of scans. Refused as `unsupported`: lossless arithmetic
+/// 2, restart intervals, several scans (save after a first scan over every component of a
+/// sequential or lossless frame, which libjpeg takes as the only one). Refused as `unsupported`: lossless arithmetic
 /// coding (SOF11), hierarchical frames, other sample precisions, lossless files in YCbCr or YCCK (libjpeg
 /// refuses them too), heights given by a DNL marker. The EXIF orientation is applied.
+/// A file without its EOI marker is refused as truncated, as Pillow refuses it, except
+/// where Pillow returns the image (a one-pass frame whose scan libjpeg-turbo completed,
+/// Spec/jpeg.md section 4.7 item 5).
 ///
 /// Errors are thrown as `ImageDecodingProblem` (typed throws).
 public enum JPEGDecoder {
@@ -43,110 +47,144 @@ public enum JPEGDecoder {
         var scanned: [Bool] = []
         var colorSpace = JPEGColorSpace.grey
         var scanCount = 0
+        // Set once libjpeg has emitted every row of a one-pass frame (one sequential Huffman scan
+        // over all components), after which Pillow returns the image wherever the file ends.
+        var rowsEmitted = false
+        // Sequential (or lossless) with a first scan over every component: libjpeg decodes it
+        // in one pass and takes any later SOS as an error (Spec/jpeg.md section 2.3).
+        var isOnePass = false
         while true {
-            let marker = try markers.nextMarker()
-            switch marker {
-            case 0xD9:
-                guard let frame else { throw .corrupt("the EOI marker comes before any image (no SOF and SOS)") }
-                guard scanCount > 0 else { throw .corrupt("the EOI marker comes before any scan") }
-                if let losslessPlanes {
-                    if let missing = scanned.firstIndex(of: false) {
-                        throw .corrupt("component \(frame.components[missing].identifier) appears in no scan")
+            do throws(ImageDecodingProblem) {
+                let marker = try markers.nextMarker()
+                switch marker {
+                case 0xD9:
+                    guard let frame else { throw .corrupt("the EOI marker comes before any image (no SOF and SOS)") }
+                    guard scanCount > 0 else { throw .corrupt("the EOI marker comes before any scan") }
+                    if let losslessPlanes {
+                        if let missing = scanned.firstIndex(of: false) {
+                            throw .corrupt("component \(frame.components[missing].identifier) appears in no scan")
+                        }
+                        return finish(frame, planes: losslessPlanes, colorSpace: colorSpace, application: application)
                     }
-                    return finish(frame, planes: losslessPlanes, colorSpace: colorSpace, application: application)
-                }
-                return finish(frame, storage: storage, colorSpace: colorSpace, application: application)
-            case 0xC0, 0xC1, 0xC2, 0xC3, 0xC9, 0xCA:
-                guard frame == nil else { throw .corrupt("a second frame header (SOF marker \(jpegMarkerName(marker)))") }
-                let parsed = try JPEGFrame.parse(markers.segmentPayload("SOF"), isProgressive: marker == 0xC2 || marker == 0xCA,
-                                                 isLossless: marker == 0xC3, isArithmetic: marker == 0xC9 || marker == 0xCA,
-                                                 limits: limits)
-                frame = parsed
-                if parsed.isLossless {
-                    losslessPlanes = JPEGSamplePlanes(parsed)
-                    scanned = [Bool](repeating: false, count: parsed.components.count)
-                } else {
-                    storage = parsed.components.map { JPEGCoefficientStorage(blocksPerLine: $0.blocksPerLine, blockRows: $0.blockRows) }
-                }
-            case 0xC5, 0xC6, 0xC7, 0xCB, 0xCD, 0xCE, 0xCF:
-                throw .unsupported(unsupportedFrameDescription(marker))
-            case 0xC4:
-                try huffman.read(markers.segmentPayload("DHT"))
-            case 0xDB:
-                try quantization.read(markers.segmentPayload("DQT"))
-            case 0xDD:
-                let payload = try markers.segmentPayload("DRI")
-                guard payload.count == 2 else { throw .corrupt("the DRI segment is \(payload.count) bytes, not 2") }
-                restartInterval = Int(payload[0]) << 8 | Int(payload[1])
-            case 0xDA:
-                guard let frame else { throw .corrupt("a scan (SOS marker) comes before the frame header (SOF marker)") }
-                let scan = try JPEGScanHeader.parse(markers.segmentPayload("SOS"), frame: frame)
-                if scanCount == 0 {
-                    // The markers that decide it come before the first scan.
-                    colorSpace = JPEGColorSpace.of(componentIdentifiers: frame.components.map(\.identifier),
-                                                   application: application, isLossless: frame.isLossless)
-                    if frame.isLossless, colorSpace == .yCbCr || colorSpace == .ycck {
-                        throw .unsupported("lossless JPEG in the \(colorSpace == .ycck ? "YCCK" : "YCbCr") colour space, which libjpeg does not convert in lossless mode")
+                    return finish(frame, storage: storage, colorSpace: colorSpace, application: application)
+                case 0xC0, 0xC1, 0xC2, 0xC3, 0xC9, 0xCA:
+                    guard frame == nil else { throw .corrupt("a second frame header (SOF marker \(jpegMarkerName(marker)))") }
+                    let parsed = try JPEGFrame.parse(markers.segmentPayload("SOF"), isProgressive: marker == 0xC2 || marker == 0xCA,
+                                                     isLossless: marker == 0xC3, isArithmetic: marker == 0xC9 || marker == 0xCA,
+                                                     limits: limits)
+                    frame = parsed
+                    if parsed.isLossless {
+                        losslessPlanes = JPEGSamplePlanes(parsed)
+                        scanned = [Bool](repeating: false, count: parsed.components.count)
+                    } else {
+                        storage = parsed.components.map { JPEGCoefficientStorage(blocksPerLine: $0.blocksPerLine, blockRows: $0.blockRows) }
                     }
-                    // libjpeg-turbo's sequential Huffman decoder (not its progressive or
-                    // lossless one) fills these.
-                    if !frame.isProgressive, !frame.isLossless, !frame.isArithmetic { huffman.fillStandardTables() }
-                }
-                guard scanCount < maximumScanCount else { throw .unsupported("more than \(maximumScanCount) scans") }
-                scanCount += 1
-                if let losslessPlanes {
-                    for member in scan.members { scanned[member.component] = true }
-                    markers.position = try JPEGLosslessScan.decode(
-                        scan, frame: frame, planes: losslessPlanes, huffmanTables: huffman, restartInterval: restartInterval,
-                        bytes: bytes, position: markers.position, scanNumber: scanCount)
-                    continue
-                }
-                for member in scan.members where storage[member.component].quantization == nil {
-                    let component = frame.components[member.component]
-                    guard let table = quantization.tables[component.quantizationSlot] else {
-                        throw .corrupt("component \(component.identifier) uses quantization table \(component.quantizationSlot), which no DQT segment defines")
+                case 0xC5, 0xC6, 0xC7, 0xCB, 0xCD, 0xCE, 0xCF:
+                    throw .unsupported(unsupportedFrameDescription(marker))
+                case 0xC4:
+                    try huffman.read(markers.segmentPayload("DHT"))
+                case 0xDB:
+                    try quantization.read(markers.segmentPayload("DQT"))
+                case 0xDD:
+                    let payload = try markers.segmentPayload("DRI")
+                    guard payload.count == 2 else { throw .corrupt("the DRI segment is \(payload.count) bytes, not 2") }
+                    restartInterval = Int(payload[0]) << 8 | Int(payload[1])
+                case 0xDA:
+                    guard let frame else { throw .corrupt("a scan (SOS marker) comes before the frame header (SOF marker)") }
+                    let scan = try JPEGScanHeader.parse(markers.segmentPayload("SOS"), frame: frame)
+                    if scanCount == 0 {
+                        // The markers that decide it come before the first scan.
+                        colorSpace = JPEGColorSpace.of(componentIdentifiers: frame.components.map(\.identifier),
+                                                       application: application, isLossless: frame.isLossless)
+                        if frame.isLossless, colorSpace == .yCbCr || colorSpace == .ycck {
+                            throw .unsupported("lossless JPEG in the \(colorSpace == .ycck ? "YCCK" : "YCbCr") colour space, which libjpeg does not convert in lossless mode")
+                        }
+                        // libjpeg-turbo's sequential Huffman decoder (not its progressive or
+                        // lossless one) fills these.
+                        if !frame.isProgressive, !frame.isLossless, !frame.isArithmetic { huffman.fillStandardTables() }
+                        isOnePass = !frame.isProgressive && scan.members.count == frame.components.count
+                    } else if isOnePass {
+                        throw .corrupt("scan \(scanCount + 1) follows a first scan that covers every component of a sequential frame, where EOI must follow")
                     }
-                    storage[member.component].quantization = table
-                }
-                if frame.isProgressive {
-                    for member in scan.members where scan.spectralStart <= 9 {
-                        for zigzag in scan.spectralStart...min(scan.spectralEnd, 9) {
-                            storage[member.component].lastApproximation[zigzag] = scan.approximationLow
+                    guard scanCount < maximumScanCount else { throw .unsupported("more than \(maximumScanCount) scans") }
+                    scanCount += 1
+                    if let losslessPlanes {
+                        for member in scan.members { scanned[member.component] = true }
+                        markers.position = try JPEGLosslessScan.decode(
+                            scan, frame: frame, planes: losslessPlanes, huffmanTables: huffman, restartInterval: restartInterval,
+                            bytes: bytes, position: markers.position, scanNumber: scanCount)
+                        rowsEmitted = isOnePass && markerFollows(bytes, at: markers.position)
+                        continue
+                    }
+                    for member in scan.members where storage[member.component].quantization == nil {
+                        let component = frame.components[member.component]
+                        guard let table = quantization.tables[component.quantizationSlot] else {
+                            throw .corrupt("component \(component.identifier) uses quantization table \(component.quantizationSlot), which no DQT segment defines")
+                        }
+                        storage[member.component].quantization = table
+                    }
+                    if frame.isProgressive {
+                        for member in scan.members where scan.spectralStart <= 9 {
+                            for zigzag in scan.spectralStart...min(scan.spectralEnd, 9) {
+                                storage[member.component].lastApproximation[zigzag] = scan.approximationLow
+                            }
                         }
                     }
+                    if frame.isArithmetic {
+                        markers.position = try JPEGArithmeticScan.decode(
+                            scan, frame: frame, storage: storage, conditioning: conditioning, restartInterval: restartInterval,
+                            bytes: bytes, position: markers.position, scanNumber: scanCount)
+                        // libjpeg's arithmetic decoder cannot suspend: data running to the end
+                        // of the file is an error there, whatever it has emitted.
+                        rowsEmitted = isOnePass && markerFollows(bytes, at: markers.position)
+                    } else {
+                        let dataStart = markers.position
+                        markers.position = try JPEGScanDecoder.decode(
+                            scan, frame: frame, storage: storage, huffmanTables: huffman, restartInterval: restartInterval,
+                            bytes: bytes, position: dataStart, scanNumber: scanCount)
+                        // Without a marker after the data, libjpeg may have suspended in the
+                        // last MCUs for want of bytes it reads ahead.
+                        rowsEmitted = isOnePass && (markerFollows(bytes, at: markers.position) || JPEGCutScanCheck.completes(
+                            scan, frame: frame, huffmanTables: huffman, restartInterval: restartInterval,
+                            bytes: bytes, position: dataStart))
+                    }
+                case 0xE0...0xEF:
+                    let payload = try markers.segmentPayload("APP\(marker - 0xE0)")
+                    // Like Pillow and libjpeg, only what comes before the first scan counts.
+                    if scanCount == 0 { application.read(marker: marker, payload: payload) }
+                case 0xCC:
+                    // Read in any file, as libjpeg reads it, so that its errors count everywhere.
+                    try conditioning.read(markers.segmentPayload("DAC"))
+                case 0xFE, 0xDC:
+                    // COM; DNL when the frame header already gave the height: skipped, as libjpeg
+                    // skips them.
+                    _ = try markers.segmentPayload(jpegMarkerName(marker))
+                case 0xD0...0xD7, 0x01:
+                    // A restart marker outside entropy-coded data, or TEM: no segment; libjpeg
+                    // ignores them.
+                    break
+                case 0xD8:
+                    throw .corrupt("a second SOI marker")
+                case 0xDE, 0xDF:
+                    throw .unsupported("hierarchical JPEG (marker \(jpegMarkerName(marker)))")
+                default:
+                    throw .corrupt("unknown marker \(jpegMarkerName(marker))")
                 }
-                if frame.isArithmetic {
-                    markers.position = try JPEGArithmeticScan.decode(
-                        scan, frame: frame, storage: storage, conditioning: conditioning, restartInterval: restartInterval,
-                        bytes: bytes, position: markers.position, scanNumber: scanCount)
-                } else {
-                    markers.position = try JPEGScanDecoder.decode(
-                        scan, frame: frame, storage: storage, huffmanTables: huffman, restartInterval: restartInterval,
-                        bytes: bytes, position: markers.position, scanNumber: scanCount)
-                }
-            case 0xE0...0xEF:
-                let payload = try markers.segmentPayload("APP\(marker - 0xE0)")
-                // Like Pillow and libjpeg, only what comes before the first scan counts.
-                if scanCount == 0 { application.read(marker: marker, payload: payload) }
-            case 0xCC:
-                // Read in any file, as libjpeg reads it, so that its errors count everywhere.
-                try conditioning.read(markers.segmentPayload("DAC"))
-            case 0xFE, 0xDC:
-                // COM; DNL when the frame header already gave the height: skipped, as libjpeg
-                // skips them.
-                _ = try markers.segmentPayload(jpegMarkerName(marker))
-            case 0xD0...0xD7, 0x01:
-                // A restart marker outside entropy-coded data, or TEM: no segment; libjpeg
-                // ignores them.
-                break
-            case 0xD8:
-                throw .corrupt("a second SOI marker")
-            case 0xDE, 0xDF:
-                throw .unsupported("hierarchical JPEG (marker \(jpegMarkerName(marker)))")
-            default:
-                throw .corrupt("unknown marker \(jpegMarkerName(marker))")
+            } catch {
+                // Spec/jpeg.md section 4.7 item 5: libjpeg then waits for the rest in
+                // jpeg_finish_decompress, and Pillow keeps the rows it has.
+                guard case .truncated = error, rowsEmitted, let frame else { throw error }
+                if let losslessPlanes { return finish(frame, planes: losslessPlanes, colorSpace: colorSpace, application: application) }
+                return finish(frame, storage: storage, colorSpace: colorSpace, application: application)
             }
         }
+    }
+
+    /// Whether a marker follows `position`, where a scan's data stopped: libjpeg stops
+    /// reading the data there, so it has decoded every MCU without reading further.
+    private static func markerFollows(_ bytes: UnsafeRawBufferPointer, at position: Int) -> Bool {
+        var following = JPEGMarkerReader(bytes: bytes, position: position)
+        return (try? following.nextMarker()) != nil
     }
 
     /// What an SOF marker that is not decoded declares.
