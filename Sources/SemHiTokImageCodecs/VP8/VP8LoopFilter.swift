@@ -73,11 +73,28 @@ enum VP8LoopFilter {
         }
     }
 
-    @inline(__always) private static func clampSigned(_ v: Lanes) -> Lanes { v.clamped(lowerBound: Lanes(repeating: -128), upperBound: Lanes(repeating: 127)) }
-    @inline(__always) private static func clampSixteen(_ v: Lanes) -> Lanes { v.clamped(lowerBound: Lanes(repeating: -16), upperBound: Lanes(repeating: 15)) }
-    @inline(__always) private static func pixel(_ v: Lanes) -> Lanes { v.clamped(lowerBound: Lanes(repeating: 0), upperBound: Lanes(repeating: 255)) }
+    // Minimum and maximum by arithmetic on the sign of the difference (the lanes' values
+    // stay far inside 16 bits): the standard library's `pointwiseMin`, `pointwiseMax` and
+    // `clamped` are calls here, not vector instructions.
+    @inline(__always) private static func minimum(_ a: Lanes, _ b: Lanes) -> Lanes {
+        let difference = b &- a
+        return a &+ (difference & (difference &>> 15))
+    }
+    @inline(__always) private static func maximum(_ a: Lanes, _ b: Lanes) -> Lanes {
+        let difference = b &- a
+        return b &- (difference & (difference &>> 15))
+    }
+    @inline(__always) private static func clamp(_ v: Lanes, _ low: Int16, _ high: Int16) -> Lanes {
+        minimum(maximum(v, Lanes(repeating: low)), Lanes(repeating: high))
+    }
+    @inline(__always) private static func clampSigned(_ v: Lanes) -> Lanes { clamp(v, -128, 127) }
+    @inline(__always) private static func clampSixteen(_ v: Lanes) -> Lanes { clamp(v, -16, 15) }
+    @inline(__always) private static func pixel(_ v: Lanes) -> Lanes { clamp(v, 0, 255) }
     /// `|a - b|` of two pixels.
-    @inline(__always) private static func distance(_ a: Lanes, _ b: Lanes) -> Lanes { pointwiseMax(a, b) &- pointwiseMin(a, b) }
+    @inline(__always) private static func distance(_ a: Lanes, _ b: Lanes) -> Lanes {
+        let difference = a &- b, sign = difference &>> 15
+        return (difference ^ sign) &- sign
+    }
 
     /// Where `4 |p0 - q0| + |p1 - q1|` is at most `2 * threshold + 1`.
     @inline(__always)
@@ -116,11 +133,11 @@ enum VP8LoopFilter {
                        vertical: Bool, threshold: Int32, interior: Int32, hevThreshold: Int32, macroblockEdge: Bool) {
         var e = vertical ? loadVertical(first, second, stride) : loadHorizontal(first, second, stride)
         let outerP = distance(e.p1, e.p0), outerQ = distance(e.q1, e.q0)
-        var largest = pointwiseMax(pointwiseMax(distance(e.p3, e.p2), distance(e.p2, e.p1)), outerP)
-        largest = pointwiseMax(largest, pointwiseMax(pointwiseMax(distance(e.q3, e.q2), distance(e.q2, e.q1)), outerQ))
+        var largest = maximum(maximum(distance(e.p3, e.p2), distance(e.p2, e.p1)), outerP)
+        largest = maximum(largest, maximum(maximum(distance(e.q3, e.q2), distance(e.q2, e.q1)), outerQ))
         let filtered = edgeMask(e, threshold) .& (largest .<= Lanes(repeating: Int16(truncatingIfNeeded: interior)))
         if !any(filtered) { return }
-        let highVariance = pointwiseMax(outerP, outerQ) .> Lanes(repeating: Int16(truncatingIfNeeded: hevThreshold))
+        let highVariance = maximum(outerP, outerQ) .> Lanes(repeating: Int16(truncatingIfNeeded: hevThreshold))
         let (p0, q0) = filter2(e)
         let smooth = filtered .& .!highVariance
         if macroblockEdge {
