@@ -27,33 +27,60 @@ enum VP8ColourConversion {
                         width: Int, height: Int, into out: UnsafeMutablePointer<UInt8>) {
         // The upsampled U and V of the upper and the lower row of a pair.
         let chroma = UnsafeMutablePointer<Int32>.allocate(capacity: 4 * width)
-        defer { chroma.deallocate() }
+        let packed = UnsafeMutablePointer<UInt32>.allocate(capacity: width)
+        defer {
+            chroma.deallocate()
+            packed.deallocate()
+        }
         let (upperU, upperV, lowerU, lowerV) = (chroma, chroma + width, chroma + 2 * width, chroma + 3 * width)
         let outStride = 3 * width
         upsample(above: u, below: u, upper: upperU, lower: nil, width: width)
         upsample(above: v, below: v, upper: upperV, lower: nil, width: width)
-        convertRow(y, upperU, upperV, out, width)
+        convertRow(y, upperU, upperV, packed, out, width)
         var row = 0
         while row + 2 < height {
             let offset = (row / 2) * uvStride
             upsample(above: u + offset, below: u + offset + uvStride, upper: upperU, lower: lowerU, width: width)
             upsample(above: v + offset, below: v + offset + uvStride, upper: upperV, lower: lowerV, width: width)
-            convertRow(y + (row + 1) * yStride, upperU, upperV, out + (row + 1) * outStride, width)
-            convertRow(y + (row + 2) * yStride, lowerU, lowerV, out + (row + 2) * outStride, width)
+            convertRow(y + (row + 1) * yStride, upperU, upperV, packed, out + (row + 1) * outStride, width)
+            convertRow(y + (row + 2) * yStride, lowerU, lowerV, packed, out + (row + 2) * outStride, width)
             row += 2
         }
         if height % 2 == 0 {
             let offset = (height / 2 - 1) * uvStride
             upsample(above: u + offset, below: u + offset, upper: upperU, lower: nil, width: width)
             upsample(above: v + offset, below: v + offset, upper: upperV, lower: nil, width: width)
-            convertRow(y + (height - 1) * yStride, upperU, upperV, out + (height - 1) * outStride, width)
+            convertRow(y + (height - 1) * yStride, upperU, upperV, packed, out + (height - 1) * outStride, width)
         }
     }
 
-    @inline(__always)
+    /// One row: `rgb`'s formulas eight pixels at a time into `packed` (R, G, B in the low
+    /// three bytes of each), then those pixels' bytes to `out`, the rest by `rgb`. The two
+    /// loops stay apart so that the first one stays in vector lanes.
+    @inline(never)
     private static func convertRow(_ y: UnsafePointer<UInt8>, _ u: UnsafePointer<Int32>, _ v: UnsafePointer<Int32>,
-                                   _ out: UnsafeMutablePointer<UInt8>, _ width: Int) {
-        for x in 0..<width { rgb(Int32(y[x]), u[x], v[x], out + 3 * x) }
+                                   _ packed: UnsafeMutablePointer<UInt32>, _ out: UnsafeMutablePointer<UInt8>, _ width: Int) {
+        typealias Lanes = SIMD8<Int32>
+        let low = Lanes.zero, high = Lanes(repeating: 16383), shift = Lanes(repeating: 6)
+        let runs = width & ~7
+        var x = 0
+        while x < runs {
+            let luma = (Lanes(truncatingIfNeeded: UnsafeRawPointer(y + x).loadUnaligned(as: SIMD8<UInt8>.self)) &* 19077) &>> 8
+            let uLanes = UnsafeRawPointer(u + x).loadUnaligned(as: Lanes.self)
+            let vLanes = UnsafeRawPointer(v + x).loadUnaligned(as: Lanes.self)
+            let red = (luma &+ ((vLanes &* 26149) &>> 8) &- 14234).clamped(lowerBound: low, upperBound: high) &>> shift
+            let green = (luma &- ((uLanes &* 6419) &>> 8) &- ((vLanes &* 13320) &>> 8) &+ 8708)
+                .clamped(lowerBound: low, upperBound: high) &>> shift
+            let blue = (luma &+ ((uLanes &* 33050) &>> 8) &- 17685).clamped(lowerBound: low, upperBound: high) &>> shift
+            UnsafeMutableRawPointer(packed + x).storeBytes(of: red | green &<< 8 | blue &<< 16, as: Lanes.self)
+            x += 8
+        }
+        // Four bytes per pixel, the fourth overwritten by the next pixel; three for the last.
+        for x in 0..<min(runs, width - 1) { UnsafeMutableRawPointer(out + 3 * x).storeBytes(of: packed[x], as: UInt32.self) }
+        if runs == width {
+            for channel in 0..<3 { out[3 * (width - 1) + channel] = UInt8(truncatingIfNeeded: packed[width - 1] >> (8 * channel)) }
+        }
+        for x in runs..<width { rgb(Int32(y[x]), u[x], v[x], out + 3 * x) }
     }
 
     /// One chroma plane's samples for the row just below chroma row `above` (`upper`) and,

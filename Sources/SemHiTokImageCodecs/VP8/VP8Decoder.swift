@@ -332,13 +332,16 @@ struct VP8FrameDecoder {
             let y = planes.y + 16 * row * yStride + 16 * column
             let limit = strength.limit
             if simple {
-                if column > 0 { VP8LoopFilter.simple(y, step: 1, along: yStride, count: 16, threshold: limit + 4) }
-                if inner {
-                    for k in 1..<4 { VP8LoopFilter.simple(y + 4 * k, step: 1, along: yStride, count: 16, threshold: limit) }
+                func edge(_ p: UnsafeMutablePointer<UInt8>, _ second: UnsafeMutablePointer<UInt8>, _ vertical: Bool, _ threshold: Int32) {
+                    VP8LoopFilter.simple(p, second, stride: yStride, vertical: vertical, threshold: threshold)
                 }
-                if row > 0 { VP8LoopFilter.simple(y, step: yStride, along: 1, count: 16, threshold: limit + 4) }
+                if column > 0 { edge(y, y + 8 * yStride, true, limit + 4) }
                 if inner {
-                    for k in 1..<4 { VP8LoopFilter.simple(y + 4 * k * yStride, step: yStride, along: 1, count: 16, threshold: limit) }
+                    for k in 1..<4 { edge(y + 4 * k, y + 4 * k + 8 * yStride, true, limit) }
+                }
+                if row > 0 { edge(y, y + 8, false, limit + 4) }
+                if inner {
+                    for k in 1..<4 { edge(y + 4 * k * yStride, y + 4 * k * yStride + 8, false, limit) }
                 }
                 continue
             }
@@ -346,29 +349,26 @@ struct VP8FrameDecoder {
             let v = planes.v + 8 * row * uvStride + 8 * column
             let interior = strength.interiorLimit
             let hev = strength.hevThreshold
-            func edge(_ p: UnsafeMutablePointer<UInt8>, _ step: Int, _ along: Int, _ count: Int, _ threshold: Int32, _ outer: Bool) {
-                VP8LoopFilter.normal(p, step: step, along: along, count: count, threshold: threshold, interior: interior,
+            func edge(_ p: UnsafeMutablePointer<UInt8>, _ second: UnsafeMutablePointer<UInt8>, _ stride: Int, _ vertical: Bool,
+                      _ threshold: Int32, _ outer: Bool) {
+                VP8LoopFilter.normal(p, second, stride: stride, vertical: vertical, threshold: threshold, interior: interior,
                                      hevThreshold: hev, macroblockEdge: outer)
             }
             if column > 0 {
-                edge(y, 1, yStride, 16, limit + 4, true)
-                edge(u, 1, uvStride, 8, limit + 4, true)
-                edge(v, 1, uvStride, 8, limit + 4, true)
+                edge(y, y + 8 * yStride, yStride, true, limit + 4, true)
+                edge(u, v, uvStride, true, limit + 4, true)
             }
             if inner {
-                for k in 1..<4 { edge(y + 4 * k, 1, yStride, 16, limit, false) }
-                edge(u + 4, 1, uvStride, 8, limit, false)
-                edge(v + 4, 1, uvStride, 8, limit, false)
+                for k in 1..<4 { edge(y + 4 * k, y + 4 * k + 8 * yStride, yStride, true, limit, false) }
+                edge(u + 4, v + 4, uvStride, true, limit, false)
             }
             if row > 0 {
-                edge(y, yStride, 1, 16, limit + 4, true)
-                edge(u, uvStride, 1, 8, limit + 4, true)
-                edge(v, uvStride, 1, 8, limit + 4, true)
+                edge(y, y + 8, yStride, false, limit + 4, true)
+                edge(u, v, uvStride, false, limit + 4, true)
             }
             if inner {
-                for k in 1..<4 { edge(y + 4 * k * yStride, yStride, 1, 16, limit, false) }
-                edge(u + 4 * uvStride, uvStride, 1, 8, limit, false)
-                edge(v + 4 * uvStride, uvStride, 1, 8, limit, false)
+                for k in 1..<4 { edge(y + 4 * k * yStride, y + 4 * k * yStride + 8, yStride, false, limit, false) }
+                edge(u + 4 * uvStride, v + 4 * uvStride, uvStride, false, limit, false)
             }
         }
     }

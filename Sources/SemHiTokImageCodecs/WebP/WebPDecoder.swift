@@ -69,15 +69,18 @@ public enum WebPDecoder {
     /// band each pixel is composited over white, else its alpha is dropped.
     static func canvas(_ container: WebPContainer, frame: WebPFrameChunks, width: Int, height: Int, pixels: FramePixels) -> RGBImage {
         let canvasWidth = container.canvasWidth
-        var output = [UInt8](repeating: container.hasAlpha ? 255 : 0, count: 3 * canvasWidth * container.canvasHeight)
         var frameRGB = pixels.rgb
         if container.hasAlpha, let alpha = pixels.alpha { compositeOverWhite(&frameRGB, alpha: alpha) }
+        // A frame that covers the whole canvas is the canvas: no copy.
+        if frame.x == 0, frame.y == 0, width == canvasWidth, height == container.canvasHeight {
+            return RGBImage(width: canvasWidth, height: height, pixels: frameRGB)
+        }
+        var output = [UInt8](repeating: container.hasAlpha ? 255 : 0, count: 3 * canvasWidth * container.canvasHeight)
         output.withUnsafeMutableBufferPointer { output in
             frameRGB.withUnsafeBufferPointer { frameRGB in
                 for y in 0..<height {
-                    let source = 3 * y * width
-                    let destination = 3 * ((frame.y + y) * canvasWidth + frame.x)
-                    for offset in 0..<(3 * width) { output[destination + offset] = frameRGB[source + offset] }
+                    let destination = output.baseAddress! + 3 * ((frame.y + y) * canvasWidth + frame.x)
+                    destination.update(from: frameRGB.baseAddress! + 3 * y * width, count: 3 * width)
                 }
             }
         }
