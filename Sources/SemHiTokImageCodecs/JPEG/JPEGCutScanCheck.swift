@@ -1,15 +1,16 @@
-/// Whether libjpeg-turbo, fed as Pillow feeds it, decodes every MCU of a sequential
-/// Huffman-coded scan whose data runs to the end of the file with no marker after it
-/// (Spec/jpeg.md section 4.7 item 5).
+/// Whether libjpeg-turbo, fed as Pillow feeds it, decodes every MCU of a sequential or
+/// lossless Huffman-coded scan whose data runs to the end of the file with no marker after
+/// it (Spec/jpeg.md section 4.7 item 5).
 ///
 /// Pillow hands libjpeg the file in blocks of 65536 bytes and raises once the file ends
-/// before the image is complete. libjpeg-turbo's Huffman decoder (jdhuff.c) reads bytes
-/// ahead of the bits it needs, and when its source has no byte left it suspends, giving up
-/// the MCU, even where the bits already buffered would have completed it. So whether the
-/// last MCU of a cut file completes depends on where the decoder refills its bit buffer,
-/// which this models exactly: a 64-bit buffer, the slow path's refill to at least 57 bits
-/// whenever fewer bits than a step needs are buffered, the fast path's refill of 6 bytes
-/// whenever at most 16 bits are, and which path runs for each MCU. Decoding the scan a
+/// before the image is complete. libjpeg-turbo's Huffman decoders (jdhuff.c, and jdlhuff.c
+/// for lossless scans, which shares its bit buffer) read bytes ahead of the bits they need,
+/// and when the source has no byte left they suspend, giving up the MCU, even where the bits
+/// already buffered would have completed it. So whether the last MCU of a cut file completes
+/// depends on where the decoder refills its bit buffer, which this models exactly: a 64-bit
+/// buffer, the slow path's refill to at least 57 bits whenever fewer bits than a step needs
+/// are buffered, the fast path's refill of 6 bytes whenever at most 16 bits are, and which
+/// path runs for each MCU (the lossless decoder has only the slow path). Decoding the scan a
 /// second time this way is slow, but only files cut like this need it.
 struct JPEGCutScanCheck {
     /// Pillow's read size (`ImageFile.MAXBLOCK`).
@@ -40,6 +41,10 @@ struct JPEGCutScanCheck {
         self.available = min(bytes.count, max(block, (position + block - 1) / block * block))
     }
 
+    /// The tables of one unit of an MCU, as offsets into the scan's table storage: a DCT
+    /// block's DC and AC tables, or a lossless sample's table (`ac` nil).
+    private typealias Unit = (dc: Int, ac: Int?)
+
     /// Whether libjpeg completes every MCU of the sequential scan `scan` of `frame`, whose
     /// entropy-coded data starts at `position` and runs to the end of `bytes`. False also
     /// where the model does not follow libjpeg: a restart marker other than the expected one,
@@ -47,8 +52,7 @@ struct JPEGCutScanCheck {
     static func completes(_ scan: JPEGScanHeader, frame: JPEGFrame, huffmanTables: JPEGHuffmanTables,
                           restartInterval: Int, bytes: UnsafeRawBufferPointer, position: Int) -> Bool {
         var tables: [Int32] = []
-        // The DC and AC table offsets of each block of an MCU, in decoding order.
-        var blockTables: [(dc: Int, ac: Int)] = []
+        var units: [Unit] = []
         for member in scan.members {
             guard member.dcSlot < huffmanTables.dc.count, let dc = huffmanTables.dc[member.dcSlot],
                   member.acSlot < huffmanTables.ac.count, let ac = huffmanTables.ac[member.acSlot] else { return false }
@@ -56,50 +60,103 @@ struct JPEGCutScanCheck {
             guard (try? JPEGHuffmanDecodingTable.append(dc, isDC: true, to: &tables)) != nil else { return false }
             let acOffset = tables.count
             guard (try? JPEGHuffmanDecodingTable.append(ac, isDC: false, to: &tables)) != nil else { return false }
-            let component = frame.components[member.component]
-            let count = scan.members.count == 1 ? 1 : component.horizontalSampling * component.verticalSampling
-            blockTables += Array(repeating: (dcOffset, acOffset), count: count)
+            units += Array(repeating: (dcOffset, acOffset), count: unitsPerMCU(member, of: scan, frame: frame))
         }
         let component = frame.components[scan.members[0].component]
         let mcuCount = scan.members.count == 1
             ? component.widthInBlocks * component.heightInBlocks : frame.mcusPerLine * frame.mcuRows
-        return tables.withUnsafeBufferPointer { pointer in
+        // With restart intervals libjpeg-turbo always takes the slow path.
+        return decodeScan(units, tables: tables, mcuCount: mcuCount, mayTakeFastPath: restartInterval == 0,
+                          restartInterval: restartInterval, bytes: bytes, position: position)
+    }
+
+    /// Whether libjpeg completes every MCU of the lossless scan `scan` of `frame`, whose
+    /// entropy-coded data starts at `position` and runs to the end of `bytes`: jdlhuff.c's
+    /// `decode_mcus`, which saves its state after each MCU and, suspended, resumes from the
+    /// MCU it stopped at. False also where the model does not follow libjpeg, as for
+    /// `completes`.
+    static func completesLossless(_ scan: JPEGScanHeader, frame: JPEGFrame, huffmanTables: JPEGHuffmanTables,
+                                  restartInterval: Int, bytes: UnsafeRawBufferPointer, position: Int) -> Bool {
+        var tables: [Int32] = []
+        var units: [Unit] = []
+        for member in scan.members {
+            guard member.dcSlot < huffmanTables.dc.count, let table = huffmanTables.dc[member.dcSlot] else { return false }
+            let offset = tables.count
+            guard (try? JPEGHuffmanDecodingTable.append(table, isDC: true, largestDCSymbol: 16, to: &tables)) != nil else {
+                return false
+            }
+            units += Array(repeating: (offset, nil), count: unitsPerMCU(member, of: scan, frame: frame))
+        }
+        // A lossless data unit is one sample.
+        let component = frame.components[scan.members[0].component]
+        let mcuCount = scan.members.count == 1 ? component.width * component.height : frame.mcusPerLine * frame.mcuRows
+        return decodeScan(units, tables: tables, mcuCount: mcuCount, mayTakeFastPath: false,
+                          restartInterval: restartInterval, bytes: bytes, position: position)
+    }
+
+    /// The data units `member` codes in each MCU of `scan`: `h * v` when interleaved, else 1.
+    private static func unitsPerMCU(_ member: JPEGScanHeader.Member, of scan: JPEGScanHeader, frame: JPEGFrame) -> Int {
+        let component = frame.components[member.component]
+        return scan.members.count == 1 ? 1 : component.horizontalSampling * component.verticalSampling
+    }
+
+    /// Decodes `mcuCount` MCUs of `units` each from `position`, with a restart every
+    /// `restartInterval` MCUs (0: none); false once the model suspends with the whole file
+    /// handed over, or stops following libjpeg.
+    private static func decodeScan(_ units: [Unit], tables: [Int32], mcuCount: Int, mayTakeFastPath: Bool,
+                                   restartInterval: Int, bytes: UnsafeRawBufferPointer, position: Int) -> Bool {
+        tables.withUnsafeBufferPointer { pointer in
             guard let base = pointer.baseAddress else { return false }
             var model = JPEGCutScanCheck(bytes: bytes, position: position)
             for mcu in 0..<mcuCount {
+                // A lossless restart interval is a whole number of MCU rows, so libjpeg's
+                // restarts at the start of MCU rows fall at these MCUs too.
                 if restartInterval > 0, mcu > 0, mcu % restartInterval == 0,
                    !model.restart(expected: (mcu / restartInterval - 1) & 7) {
                     return false
                 }
-                guard model.decodeMCU(blockTables, tables: base, restarts: restartInterval > 0) else { return false }
+                guard model.decodeMCU(units, tables: base, mayTakeFastPath: mayTakeFastPath) else { return false }
             }
             return true
         }
     }
 
-    /// Decodes one MCU as libjpeg's `decode_mcu` does, retrying it after each suspension with
-    /// Pillow's next block. False when it suspends with the whole file handed over, or the
-    /// model stops following libjpeg.
-    private mutating func decodeMCU(_ blocks: [(dc: Int, ac: Int)], tables: UnsafePointer<Int32>, restarts: Bool) -> Bool {
+    /// Decodes one MCU as libjpeg's `decode_mcu` (or `decode_mcus`) does, retrying it after
+    /// each suspension with Pillow's next block. False when it suspends with the whole file
+    /// handed over, or the model stops following libjpeg.
+    private mutating func decodeMCU(_ units: [Unit], tables: UnsafePointer<Int32>, mayTakeFastPath: Bool) -> Bool {
         while true {
             let saved = self
-            // With restart intervals libjpeg-turbo always takes the slow path.
-            if !restarts, !sawMarker, available - position >= Self.fastPathBytesPerBlock * blocks.count {
+            if mayTakeFastPath, !sawMarker, available - position >= Self.fastPathBytesPerBlock * units.count {
                 // The fast path never suspends: it runs only with enough bytes ahead.
-                for block in blocks { _ = decodeBlock(dc: tables + block.dc, ac: tables + block.ac, fast: true) }
+                for unit in units { _ = decodeUnit(unit, tables: tables, fast: true) }
                 // The fast path hands an MCU that meets a marker to the slow path.
                 guard sawMarker else { return true }
                 self = saved
             }
             var complete = true
-            for block in blocks where complete {
-                complete = decodeBlock(dc: tables + block.dc, ac: tables + block.ac, fast: false)
+            for unit in units where complete {
+                complete = decodeUnit(unit, tables: tables, fast: false)
             }
             if complete { return true }
             self = saved
             guard available < bytes.count else { return false }
             available = min(bytes.count, available + Self.pillowBlockSize)
         }
+    }
+
+    /// One data unit: a DCT block, or a lossless sample, which only the slow path decodes.
+    /// False when the slow path suspends.
+    private mutating func decodeUnit(_ unit: Unit, tables: UnsafePointer<Int32>, fast: Bool) -> Bool {
+        guard let ac = unit.ac else { return decodeSample(tables + unit.dc) }
+        return decodeBlock(dc: tables + unit.dc, ac: tables + ac, fast: fast)
+    }
+
+    /// One lossless sample difference (jdlhuff.c): a size category, then that many extra
+    /// bits, none for category 16 (32768). False when it suspends.
+    private mutating func decodeSample(_ table: UnsafePointer<Int32>) -> Bool {
+        guard let size = decodeSymbol(table, fast: false) else { return false }
+        return size == 0 || size == 16 || skipBits(size, fast: false)
     }
 
     /// One block's DC difference and AC run/size symbols with their extra bits. False when

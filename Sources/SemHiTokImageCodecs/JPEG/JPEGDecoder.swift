@@ -47,8 +47,8 @@ public enum JPEGDecoder {
         var scanned: [Bool] = []
         var colorSpace = JPEGColorSpace.grey
         var scanCount = 0
-        // Set once libjpeg has emitted every row of a one-pass frame (one sequential Huffman scan
-        // over all components), after which Pillow returns the image wherever the file ends.
+        // Set once libjpeg has emitted every row of a one-pass frame (one sequential or lossless
+        // scan over all components), after which Pillow returns the image wherever the file ends.
         var rowsEmitted = false
         // Sequential (or lossless) with a first scan over every component: libjpeg decodes it
         // in one pass and takes any later SOS as an error (Spec/jpeg.md section 2.3).
@@ -110,10 +110,15 @@ public enum JPEGDecoder {
                     scanCount += 1
                     if let losslessPlanes {
                         for member in scan.members { scanned[member.component] = true }
+                        let dataStart = markers.position
                         markers.position = try JPEGLosslessScan.decode(
                             scan, frame: frame, planes: losslessPlanes, huffmanTables: huffman, restartInterval: restartInterval,
-                            bytes: bytes, position: markers.position, scanNumber: scanCount)
-                        rowsEmitted = isOnePass && markerFollows(bytes, at: markers.position)
+                            bytes: bytes, position: dataStart, scanNumber: scanCount)
+                        // As for sequential scans below: libjpeg's lossless decoder reads
+                        // ahead through the same bit buffer.
+                        rowsEmitted = isOnePass && (markerFollows(bytes, at: markers.position) || JPEGCutScanCheck.completesLossless(
+                            scan, frame: frame, huffmanTables: huffman, restartInterval: restartInterval,
+                            bytes: bytes, position: dataStart))
                         continue
                     }
                     for member in scan.members where storage[member.component].quantization == nil {
