@@ -16,7 +16,8 @@ chunks, animation frames offset on a larger canvas.
 
 `alpha/` holds lossy files with alpha (Pillow's, at alpha_quality 100 and lower, and
 Pillow's with the ALPH chunk replaced by one of this file's: raw or lossless, each
-filter, pre-processing bit set), `expected_alpha.shw`, a u8 tensor [H, W] per file:
+filter, pre-processing bit set, colour-indexed planes less their last byte that libwebp
+still decodes), `expected_alpha.shw`, a u8 tensor [H, W] per file:
 Pillow's `Image.open(f).getchannel("A")`, and `expected.shw`, their RGB pixels as below.
 
 Expected values: for every file, Pillow's `Image.open` followed by the conversion the
@@ -803,6 +804,42 @@ def alph_chunk(alpha, method, filtering, preprocessing=0):
     return chunk(b"ALPH", header + bits.bytes())
 
 
+def palette_alph_data(values):
+    """An ALPH chunk's lossless data for the plane `values` by a colour-indexing transform
+    alone, without colour cache, red, blue and alpha codes of one symbol: the planes libwebp
+    decodes by its 8-bit path (`DecodeAlphaData`)."""
+    height, width = values.shape
+    levels = sorted({int(v) for v in values.ravel()})
+    bundle = 0 if len(levels) > 16 else 1 if len(levels) > 4 else 2 if len(levels) > 2 else 3
+    per = 1 << bundle
+    coded_width = (width + per - 1) // per
+    coded = []
+    for y in range(height):
+        for packed_x in range(coded_width):
+            byte = 0
+            for k in range(min(per, width - packed_x * per)):
+                byte |= levels.index(int(values[y, packed_x * per + k])) << (k * (8 >> bundle))
+            coded.append(0xFF000000 | byte << 8)
+    colours = [0xFF000000 | level << 8 for level in levels]
+    bits = Bits()
+    bits.put(1, 1)
+    bits.put(3, 2)
+    bits.put(len(colours) - 1, 8)
+    entropy_image(bits, [colours[0]] + [subtract(colours[i], colours[i - 1]) for i in range(1, len(colours))], len(colours))
+    bits.put(0, 1)
+    entropy_image(bits, coded, coded_width, level0=True)
+    return bits.bytes()
+
+
+def overrunning_plane(alpha, seed):
+    """Three alpha levels from `alpha`, a fifth of the values set to 128 at random (`seed`),
+    and a long run at the end, so that the last step is an LZ77 copy."""
+    values = np.where(np.random.default_rng(seed).random(alpha.shape) < 0.2, 128, alpha // 128 * 255).astype(np.uint8)
+    tail = 20 + 3 * seed
+    values.ravel()[-tail:] = values.ravel()[-tail - 1]
+    return values
+
+
 def alpha_fixtures():
     files = []
     content = with_alpha(gradient(27, 19))
@@ -818,6 +855,16 @@ def alpha_fixtures():
                           riff([vp8x(27, 19, ALPHA), alph_chunk(alpha, method, filtering), chunk(b"VP8 ", vp8)])))
     files.append(("craft_alph_preprocessing_bit.webp",
                   riff([vp8x(27, 19, ALPHA), alph_chunk(alpha, 1, 3, preprocessing=1), chunk(b"VP8 ", vp8)])))
+    # Colour-indexed planes less their last byte, whose last step reads past the data and
+    # completes the plane, which libwebp's 8-bit path accepts (Spec/webp.md section 5.1). The
+    # seeds give a last step that reads zeros past the end (1); one whose read at 64 bits
+    # into the last window wraps to the window's start (19); a copy whose length read sets
+    # the end-of-stream flag, so that its distance code is read from the window's start (9);
+    # and one with both (65).
+    for seed, filtering in ((1, 0), (19, 1), (9, 2), (65, 3)):
+        data = palette_alph_data(overrunning_plane(alpha, seed))[:-1]
+        files.append((f"craft_alph_palette_last_step_overruns_seed{seed}.webp",
+                      riff([vp8x(27, 19, ALPHA), chunk(b"ALPH", bytes([1 | filtering << 2]) + data), chunk(b"VP8 ", vp8)])))
     return files
 
 

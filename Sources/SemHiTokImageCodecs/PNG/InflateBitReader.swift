@@ -26,6 +26,9 @@ struct InflateBitReader {
     /// True when bits beyond the input's end have been consumed.
     var overran: Bool { padding * 8 > bitCount }
 
+    /// Bits consumed from the input's start (zero bytes loaded past its end included).
+    var consumedBits: Int { 8 * position - bitCount }
+
     /// The offset of the first input byte not yet consumed, once the reader is at a byte
     /// boundary (`bitCount` a multiple of 8).
     var bytePosition: Int { position - bitCount / 8 }

@@ -4,47 +4,60 @@
 ///
 /// Bits are read least significant first. The data is treated as at least 8 bytes long
 /// (shorter data is followed by zero bytes, as libwebp's reader holds 64 bits); consuming
-/// bits beyond that is *truncated*, whatever else went wrong on the zero bits.
+/// bits beyond that is *truncated*, whatever else went wrong on the zero bits, except in
+/// the last step of a colour-indexed alpha plane, which libwebp decodes by another path
+/// (`finishOverrunningStep`).
 struct VP8LImageStream {
     private var reader: InflateBitReader
+    /// The data `reader` reads (padded to 8 bytes when shorter).
+    private let input: UnsafeRawBufferPointer
+    /// True for an ALPH chunk's stream, whose colour-indexed planes libwebp decodes by its
+    /// 8-bit path.
+    private let isAlphaPlane: Bool
+    /// Set when the last step read past the data and libwebp's 8-bit path accepts it.
+    private var acceptedOverrunningStep = false
 
     static let greenAlphabetBase = 256 + 24
     static let maximumCacheBits = 11
     private static let codeLengthOrder = [17, 18, 0, 1, 2, 3, 4, 5, 16, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]
     private static let codeNames = ["green, length and cache code", "red code", "blue code", "alpha code", "distance code"]
 
-    private init(_ data: UnsafeRawBufferPointer, skipping: Int) {
+    private init(_ data: UnsafeRawBufferPointer, skipping: Int, isAlphaPlane: Bool) {
         reader = InflateBitReader(data)
+        input = data
+        self.isAlphaPlane = isAlphaPlane
         reader.refill()
         reader.consume(8 * skipping)
     }
 
     /// The ARGB pixels of the `width` x `height` image stream that starts `skipping` bytes
     /// into `data` (with transforms: a VP8L chunk's payload after its 5-byte header, or an
-    /// ALPH chunk's lossless data). The 8-byte minimum applies to the whole of `data`.
-    static func decode(_ data: UnsafeRawBufferPointer, skipping: Int = 0, width: Int, height: Int) throws(ImageDecodingProblem)
-        -> [UInt32]
+    /// ALPH chunk's lossless data, `isAlphaPlane`). The 8-byte minimum applies to the whole
+    /// of `data`.
+    static func decode(_ data: UnsafeRawBufferPointer, skipping: Int = 0, width: Int, height: Int, isAlphaPlane: Bool = false)
+        throws(ImageDecodingProblem) -> [UInt32]
     {
         guard data.count < 8 else {
-            var stream = VP8LImageStream(data, skipping: skipping)
+            var stream = VP8LImageStream(data, skipping: skipping, isAlphaPlane: isAlphaPlane)
             return try stream.decodeChecked(width: width, height: height)
         }
         var padded = [UInt8](repeating: 0, count: 8)
         padded.withUnsafeMutableBytes { $0.copyMemory(from: data) }
         return try padded.withUnsafeBytes { padded in
             Result { () throws(ImageDecodingProblem) -> [UInt32] in
-                var stream = VP8LImageStream(padded, skipping: skipping)
+                var stream = VP8LImageStream(padded, skipping: skipping, isAlphaPlane: isAlphaPlane)
                 return try stream.decodeChecked(width: width, height: height)
             }
         }.get()
     }
 
     /// Decodes the stream, reporting *truncated* when the reader went past the end at any
-    /// point (and so the error, if any, came from the zero bits beyond it).
+    /// point (and so the error, if any, came from the zero bits beyond it), unless in a last
+    /// step libwebp accepts.
     private mutating func decodeChecked(width: Int, height: Int) throws(ImageDecodingProblem) -> [UInt32] {
         do throws(ImageDecodingProblem) {
             let pixels = try decodeTopLevel(width: width, height: height)
-            guard !reader.overran else { throw .truncated("the VP8L bitstream") }
+            guard !reader.overran || acceptedOverrunningStep else { throw .truncated("the VP8L bitstream") }
             return pixels
         } catch {
             if reader.overran { throw .truncated("the VP8L bitstream") }
@@ -89,14 +102,19 @@ struct VP8LImageStream {
                 codedWidth = VP8LTransform.subsampled(codedWidth, bits: bundleBits)
             }
         }
-        var pixels = try decodeEntropyCoded(width: codedWidth, height: height, allowMetaCodes: true)
+        var indexedAlpha = false
+        if isAlphaPlane, transforms.count == 1, case .colourIndexing = transforms[0] { indexedAlpha = true }
+        var pixels = try decodeEntropyCoded(width: codedWidth, height: height, allowMetaCodes: true, indexedAlpha: indexedAlpha)
         for transform in transforms.reversed() { transform.invert(&pixels, height: height) }
         return pixels
     }
 
     /// An entropy-coded image: the colour cache, the meta prefix codes (only for the main
-    /// image) and the pixels.
-    private mutating func decodeEntropyCoded(width: Int, height: Int, allowMetaCodes: Bool) throws(ImageDecodingProblem) -> [UInt32] {
+    /// image) and the pixels. `indexedAlpha`: the main image of an alpha plane whose only
+    /// transform is colour indexing.
+    private mutating func decodeEntropyCoded(width: Int, height: Int, allowMetaCodes: Bool, indexedAlpha: Bool = false)
+        throws(ImageDecodingProblem) -> [UInt32]
+    {
         var cacheBits = 0
         if bits(1) == 1 {
             cacheBits = bits(4)
@@ -128,19 +146,28 @@ struct VP8LImageStream {
             groupOfTile = metaImage.map { [denseIndex] in denseIndex[Int(($0 >> 8) & 0xFFFF)] }
         }
         return try decodeGroupsAndPixels(width: width, height: height, cacheBits: cacheBits, metaBits: metaBits,
-                                         groupOfTile: groupOfTile, groupCount: groupCount, denseIndex: denseIndex)
+                                         groupOfTile: groupOfTile, groupCount: groupCount, denseIndex: denseIndex,
+                                         indexedAlpha: indexedAlpha)
     }
 
     private mutating func decodeGroupsAndPixels(width: Int, height: Int, cacheBits: Int, metaBits: Int, groupOfTile: [Int32],
-                                                groupCount: Int, denseIndex: [Int32]) throws(ImageDecodingProblem) -> [UInt32] {
+                                                groupCount: Int, denseIndex: [Int32], indexedAlpha: Bool)
+        throws(ImageDecodingProblem) -> [UInt32]
+    {
         var codes = VP8LPrefixCodes()
         let alphabetSizes = [Self.greenAlphabetBase + (cacheBits > 0 ? 1 << cacheBits : 0), 256, 256, 256, 40]
         var lengths = [UInt8](repeating: 0, count: alphabetSizes[0])
+        // libwebp's 8-bit path takes a colour-indexed alpha plane without colour cache whose
+        // red, blue and alpha codes take no bits in every group it keeps: all groups, or only
+        // those some tile uses when there are more than 1000 or more than pixels.
+        var eightBitPath = indexedAlpha && cacheBits == 0
+        let keepsEveryGroup = groupCount <= 1000 && groupCount <= width * height
         try lengths.withUnsafeMutableBufferPointer { (lengths) throws(ImageDecodingProblem) in
             for group in 0..<groupCount {
                 for (kind, alphabetSize) in alphabetSizes.enumerated() {
-                    try readPrefixCode(UnsafeMutableBufferPointer(rebasing: lengths[0..<alphabetSize]), what: Self.codeNames[kind],
-                                       into: &codes, keep: denseIndex[group] >= 0)
+                    let singleSymbol = try readPrefixCode(UnsafeMutableBufferPointer(rebasing: lengths[0..<alphabetSize]),
+                                                          what: Self.codeNames[kind], into: &codes, keep: denseIndex[group] >= 0)
+                    if (1...3).contains(kind), !singleSymbol, keepsEveryGroup || denseIndex[group] >= 0 { eightBitPath = false }
                 }
             }
         }
@@ -154,7 +181,7 @@ struct VP8LImageStream {
                 try tables.withUnsafeBufferPointer { (tables) throws(ImageDecodingProblem) in
                     try groupOfTile.withUnsafeBufferPointer { (groupOfTile) throws(ImageDecodingProblem) in
                         try decodePixels(into: pixels, width: width, tables: tables, groupOfTile: groupOfTile, metaBits: metaBits,
-                                         cacheBits: cacheBits)
+                                         cacheBits: cacheBits, eightBitPath: eightBitPath)
                     }
                 }
             }
@@ -166,8 +193,9 @@ struct VP8LImageStream {
 
     /// Reads one prefix code (simple or normal code lengths, RFC 9649) over the
     /// `lengths.count` symbols of its alphabet and appends its table to `codes` when `keep`.
+    /// Returns whether the code has a single symbol (and so takes no bits).
     private mutating func readPrefixCode(_ lengths: UnsafeMutableBufferPointer<UInt8>, what: String, into codes: inout VP8LPrefixCodes,
-                                         keep: Bool) throws(ImageDecodingProblem) {
+                                         keep: Bool) throws(ImageDecodingProblem) -> Bool {
         lengths.update(repeating: 0)
         if bits(1) == 1 {
             // Simple code: one or two symbols; a symbol beyond the alphabet is ignored.
@@ -182,7 +210,7 @@ struct VP8LImageStream {
             try readCodeLengths(into: lengths, what: what)
         }
         guard !reader.overran else { throw .truncated("the VP8L bitstream") }
-        try codes.append(UnsafeBufferPointer(lengths), what: what, keep: keep)
+        return try codes.append(UnsafeBufferPointer(lengths), what: what, keep: keep)
     }
 
     /// The code lengths of a normal code, themselves coded with the code-length code.
@@ -249,9 +277,20 @@ struct VP8LImageStream {
         0x4F, 0x10, 0x20, 0x62, 0x6E, 0x30, 0x73, 0x7D, 0x51, 0x5F, 0x40, 0x72, 0x7E, 0x61, 0x6F, 0x50, 0x71, 0x7F, 0x60, 0x70,
     ]
 
+    /// The distance in pixels of LZ77 distance code `code` in an image `width` wide
+    /// (`map`: `distanceMap`, which the decoding loop holds in a local).
+    @inline(__always)
+    private static func distance(code: Int, width: Int, map: [UInt8]) -> Int {
+        if code > 120 { return code - 120 }
+        let entry = Int(map[code - 1])
+        return max((entry >> 4) * width + 8 - (entry & 0xF), 1)
+    }
+
+    /// Decodes the pixels; `eightBitPath`: libwebp decodes them by its colour-indexed alpha
+    /// path.
     private mutating func decodePixels(into pixels: UnsafeMutableBufferPointer<UInt32>, width: Int,
                                        tables: UnsafeBufferPointer<VP8LPrefixCodeTable>, groupOfTile: UnsafeBufferPointer<Int32>,
-                                       metaBits: Int, cacheBits: Int) throws(ImageDecodingProblem) {
+                                       metaBits: Int, cacheBits: Int, eightBitPath: Bool) throws(ImageDecodingProblem) {
         let total = pixels.count
         let tilesPerRow = VP8LTransform.subsampled(width, bits: metaBits)
         let tileMask = metaBits == 0 ? Int.max : (1 << metaBits) - 1
@@ -266,6 +305,7 @@ struct VP8LImageStream {
             var group = 0
             while position < total {
                 if x & tileMask == 0 { group = 5 * Int(groupOfTile[metaBits == 0 ? 0 : (y >> metaBits) * tilesPerRow + (x >> metaBits)]) }
+                let stepStart = reader.consumedBits
                 reader.refill()
                 let green = tables[group].readSymbol(&reader)
                 if green < 256 {
@@ -284,15 +324,12 @@ struct VP8LImageStream {
                     let length = prefixValue(green - 256)
                     reader.refill()
                     let distanceSymbol = tables[group + 4].readSymbol(&reader)
-                    let code = prefixValue(distanceSymbol)
-                    var distance: Int
-                    if code > 120 {
-                        distance = code - 120
-                    } else {
-                        let entry = Int(distanceMap[code - 1])
-                        distance = max((entry >> 4) * width + 8 - (entry & 0xF), 1)
+                    let distance = Self.distance(code: prefixValue(distanceSymbol), width: width, map: distanceMap)
+                    if reader.overran {
+                        try finishOverrunningStep(from: stepStart, at: position, of: pixels, width: width, tables: tables, group: group,
+                                                  eightBitPath: eightBitPath)
+                        return
                     }
-                    guard !reader.overran else { throw .truncated("the VP8L bitstream") }
                     guard distance <= position else {
                         throw .corrupt("an LZ77 copy at pixel \(position) reaches back \(distance) pixels")
                     }
@@ -322,8 +359,44 @@ struct VP8LImageStream {
                         y += 1
                     }
                 }
-                if reader.overran { throw .truncated("the VP8L bitstream") }
+                if reader.overran {
+                    try finishOverrunningStep(from: stepStart, at: position - 1, of: pixels, width: width, tables: tables, group: group,
+                                              eightBitPath: eightBitPath)
+                    return
+                }
             }
         }
+    }
+
+    /// Ends the pixels at a step (from stream bit `stepStart`, for pixel `position` on) that
+    /// read past the data: *truncated*, unless libwebp's colour-indexed alpha path decodes
+    /// them (`eightBitPath`). That path checks for the end only between steps and fails only
+    /// when pixels remain, so a last step that completes the image is kept, with the values
+    /// its reader gives past the end (`VP8LOverrunReader`); the step's five codes are
+    /// `tables[group...]`.
+    private mutating func finishOverrunningStep(from stepStart: Int, at position: Int, of pixels: UnsafeMutableBufferPointer<UInt32>,
+                                                width: Int, tables: UnsafeBufferPointer<VP8LPrefixCodeTable>, group: Int,
+                                                eightBitPath: Bool) throws(ImageDecodingProblem) {
+        guard eightBitPath else { throw .truncated("the VP8L bitstream") }
+        var step = VP8LOverrunReader(input, at: stepStart)
+        // The step starts at or before the end, so refilling the window first changes nothing.
+        let green = step.readSymbol(tables[group])
+        if green < 256 {
+            guard position == pixels.count - 1 else { throw .truncated("the VP8L bitstream") }
+            // The red, blue and alpha codes take no bits on this path.
+            let red = step.readSymbol(tables[group + 1])
+            let blue = step.readSymbol(tables[group + 2])
+            let alpha = step.readSymbol(tables[group + 3])
+            pixels[position] = UInt32(alpha) << 24 | UInt32(red) << 16 | UInt32(green) << 8 | UInt32(blue)
+        } else {
+            // Without colour cache every other symbol is an LZ77 length.
+            let length = step.prefixValue(green - 256)
+            let distanceSymbol = step.readSymbol(tables[group + 4])
+            step.fillWindow()
+            let distance = Self.distance(code: step.prefixValue(distanceSymbol), width: width, map: Self.distanceMap)
+            guard distance <= position, length == pixels.count - position else { throw .truncated("the VP8L bitstream") }
+            for offset in position..<pixels.count { pixels[offset] = pixels[offset - distance] }
+        }
+        acceptedOverrunningStep = true
     }
 }

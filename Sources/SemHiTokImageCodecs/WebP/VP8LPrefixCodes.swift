@@ -22,8 +22,10 @@ struct VP8LPrefixCodes {
     /// Checks `lengths` (code lengths 0...15 indexed by symbol) as libwebp does and, unless
     /// `keep` is false, appends the code's table. Throws `corrupt` naming `what` when no
     /// symbol has a length, or when the lengths (two or more) do not describe a complete
-    /// prefix code; one symbol alone is a code of zero bits, whatever its length.
-    mutating func append(_ lengths: UnsafeBufferPointer<UInt8>, what: String, keep: Bool = true) throws(ImageDecodingProblem) {
+    /// prefix code; one symbol alone is a code of zero bits, whatever its length. Returns
+    /// whether the code is such a code of one symbol.
+    @discardableResult
+    mutating func append(_ lengths: UnsafeBufferPointer<UInt8>, what: String, keep: Bool = true) throws(ImageDecodingProblem) -> Bool {
         var counts = [Int](repeating: 0, count: Self.maximumCodeLength + 1)
         var used = 0
         var lastSymbol = 0
@@ -34,19 +36,19 @@ struct VP8LPrefixCodes {
         }
         guard used > 0 else { throw .corrupt("the \(what) has no symbols") }
         if used == 1 {
-            guard keep else { return }
+            guard keep else { return true }
             starts.append(Int32(entries.count))
             rootBits.append(0)
             entries.append(UInt32(lastSymbol) << 8)
-            return
+            return true
         }
         // Kraft's sum in units of 2^-15: exactly 2^15 for a complete code.
         var space = 0
         for length in 1...Self.maximumCodeLength { space += counts[length] << (Self.maximumCodeLength - length) }
         guard space <= 1 << Self.maximumCodeLength else { throw .corrupt("the \(what) is over-subscribed") }
         guard space == 1 << Self.maximumCodeLength else { throw .corrupt("the \(what) is incomplete") }
-        guard keep else { return }
-        build(lengths, counts: counts)
+        if keep { build(lengths, counts: counts) }
+        return false
     }
 
     /// Appends the two-level table of a complete code with the length histogram `counts`.

@@ -23,7 +23,7 @@ enum WebPAlphaPlane {
             }
             plane = Array(data[0..<(width * height)])
         } else {
-            plane = try VP8LImageStream.decode(data, width: width, height: height).map { UInt8(truncatingIfNeeded: $0 >> 8) }
+            plane = try VP8LImageStream.decode(data, width: width, height: height, isAlphaPlane: true).map { UInt8(truncatingIfNeeded: $0 >> 8) }
         }
         plane.withUnsafeMutableBufferPointer { unfilter($0, width: width, height: height, filter: filter) }
         return plane
