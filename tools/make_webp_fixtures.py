@@ -507,22 +507,7 @@ def transformed_vp8l(image, transforms, alpha_hint=True, **options):
                          for p in coded]
             else:
                 _, colours, indices = transform
-                bits.put(3, 2)
-                bits.put(len(colours) - 1, 8)
-                entropy_image(bits, [colours[0]] + [subtract(colours[i], colours[i - 1]) for i in range(1, len(colours))],
-                              len(colours))
-                bundle = 0 if len(colours) > 16 else 1 if len(colours) > 4 else 2 if len(colours) > 2 else 3
-                per = 1 << bundle
-                coded_width = (width + per - 1) // per
-                coded = []
-                for y in range(height):
-                    for packed_x in range(coded_width):
-                        byte = 0
-                        for k in range(per):
-                            x = packed_x * per + k
-                            if x < width:
-                                byte |= indices[y * width + x] << (k * (8 >> bundle))
-                        coded.append(0xFF000000 | byte << 8)
+                coded, coded_width = colour_indexing(bits, colours, indices, width, height)
         bits.put(0, 1)
         entropy_image(bits, coded, coded_width, level0=True, **options)
     return riff([chunk(b"VP8L", vp8l(width, height, alpha_hint, body))])
@@ -804,13 +789,15 @@ def alph_chunk(alpha, method, filtering, preprocessing=0):
     return chunk(b"ALPH", header + bits.bytes())
 
 
-def palette_alph_data(values):
-    """An ALPH chunk's lossless data for the plane `values` by a colour-indexing transform
-    alone, without colour cache, red, blue and alpha codes of one symbol: the planes libwebp
-    decodes by its 8-bit path (`DecodeAlphaData`)."""
-    height, width = values.shape
-    levels = sorted({int(v) for v in values.ravel()})
-    bundle = 0 if len(levels) > 16 else 1 if len(levels) > 4 else 2 if len(levels) > 2 else 3
+def colour_indexing(bits, colours, indices, width, height):
+    """Writes a colour-indexing transform of `colours` (its type, size and delta-coded
+    palette) and returns the image it leaves, `indices` (row-major, `width` by `height`)
+    bundled into the green channel as RFC 9649 packs them, with that image's width."""
+    bits.put(3, 2)
+    bits.put(len(colours) - 1, 8)
+    entropy_image(bits, [colours[0]] + [subtract(colours[i], colours[i - 1]) for i in range(1, len(colours))],
+                  len(colours))
+    bundle = 0 if len(colours) > 16 else 1 if len(colours) > 4 else 2 if len(colours) > 2 else 3
     per = 1 << bundle
     coded_width = (width + per - 1) // per
     coded = []
@@ -818,14 +805,21 @@ def palette_alph_data(values):
         for packed_x in range(coded_width):
             byte = 0
             for k in range(min(per, width - packed_x * per)):
-                byte |= levels.index(int(values[y, packed_x * per + k])) << (k * (8 >> bundle))
+                byte |= indices[y * width + packed_x * per + k] << (k * (8 >> bundle))
             coded.append(0xFF000000 | byte << 8)
+    return coded, coded_width
+
+
+def palette_alph_data(values):
+    """An ALPH chunk's lossless data for the plane `values` by a colour-indexing transform
+    alone, without colour cache, red, blue and alpha codes of one symbol: the planes libwebp
+    decodes by its 8-bit path (`DecodeAlphaData`)."""
+    height, width = values.shape
+    levels = sorted({int(v) for v in values.ravel()})
     colours = [0xFF000000 | level << 8 for level in levels]
     bits = Bits()
     bits.put(1, 1)
-    bits.put(3, 2)
-    bits.put(len(colours) - 1, 8)
-    entropy_image(bits, [colours[0]] + [subtract(colours[i], colours[i - 1]) for i in range(1, len(colours))], len(colours))
+    coded, coded_width = colour_indexing(bits, colours, [levels.index(int(v)) for v in values.ravel()], width, height)
     bits.put(0, 1)
     entropy_image(bits, coded, coded_width, level0=True)
     return bits.bytes()

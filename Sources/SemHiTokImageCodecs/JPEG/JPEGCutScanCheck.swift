@@ -45,12 +45,22 @@ struct JPEGCutScanCheck {
     /// block's DC and AC tables, or a lossless sample's table (`ac` nil).
     private typealias Unit = (dc: Int, ac: Int?)
 
-    /// Whether libjpeg completes every MCU of the sequential scan `scan` of `frame`, whose
-    /// entropy-coded data starts at `position` and runs to the end of `bytes`. False also
-    /// where the model does not follow libjpeg: a restart marker other than the expected one,
-    /// or a marker met inside the data (libjpeg's "insufficient data").
+    /// Whether libjpeg completes every MCU of the Huffman-coded sequential or lossless scan
+    /// `scan` of `frame`, whose entropy-coded data starts at `position` and runs to the end of
+    /// `bytes`. False also where the model does not follow libjpeg: a restart marker other
+    /// than the expected one, or a marker met inside the data (libjpeg's "insufficient data").
     static func completes(_ scan: JPEGScanHeader, frame: JPEGFrame, huffmanTables: JPEGHuffmanTables,
                           restartInterval: Int, bytes: UnsafeRawBufferPointer, position: Int) -> Bool {
+        frame.isLossless
+            ? completesLossless(scan, frame: frame, huffmanTables: huffmanTables, restartInterval: restartInterval,
+                                bytes: bytes, position: position)
+            : completesSequential(scan, frame: frame, huffmanTables: huffmanTables, restartInterval: restartInterval,
+                                  bytes: bytes, position: position)
+    }
+
+    /// `completes` for a DCT scan (jdhuff.c, fast and slow paths).
+    private static func completesSequential(_ scan: JPEGScanHeader, frame: JPEGFrame, huffmanTables: JPEGHuffmanTables,
+                                            restartInterval: Int, bytes: UnsafeRawBufferPointer, position: Int) -> Bool {
         var tables: [Int32] = []
         var units: [Unit] = []
         for member in scan.members {
@@ -70,12 +80,9 @@ struct JPEGCutScanCheck {
                           restartInterval: restartInterval, bytes: bytes, position: position)
     }
 
-    /// Whether libjpeg completes every MCU of the lossless scan `scan` of `frame`, whose
-    /// entropy-coded data starts at `position` and runs to the end of `bytes`: jdlhuff.c's
-    /// `decode_mcus`, which saves its state after each MCU and, suspended, resumes from the
-    /// MCU it stopped at. False also where the model does not follow libjpeg, as for
-    /// `completes`.
-    static func completesLossless(_ scan: JPEGScanHeader, frame: JPEGFrame, huffmanTables: JPEGHuffmanTables,
+    /// `completes` for a lossless scan: jdlhuff.c's `decode_mcus`, which saves its state
+    /// after each MCU and, suspended, resumes from the MCU it stopped at.
+    private static func completesLossless(_ scan: JPEGScanHeader, frame: JPEGFrame, huffmanTables: JPEGHuffmanTables,
                                   restartInterval: Int, bytes: UnsafeRawBufferPointer, position: Int) -> Bool {
         var tables: [Int32] = []
         var units: [Unit] = []

@@ -108,51 +108,42 @@ public enum JPEGDecoder {
                     }
                     guard scanCount < maximumScanCount else { throw .unsupported("more than \(maximumScanCount) scans") }
                     scanCount += 1
+                    let dataStart = markers.position
                     if let losslessPlanes {
                         for member in scan.members { scanned[member.component] = true }
-                        let dataStart = markers.position
                         markers.position = try JPEGLosslessScan.decode(
                             scan, frame: frame, planes: losslessPlanes, huffmanTables: huffman, restartInterval: restartInterval,
                             bytes: bytes, position: dataStart, scanNumber: scanCount)
-                        // As for sequential scans below: libjpeg's lossless decoder reads
-                        // ahead through the same bit buffer.
-                        rowsEmitted = isOnePass && (markerFollows(bytes, at: markers.position) || JPEGCutScanCheck.completesLossless(
-                            scan, frame: frame, huffmanTables: huffman, restartInterval: restartInterval,
-                            bytes: bytes, position: dataStart))
-                        continue
-                    }
-                    for member in scan.members where storage[member.component].quantization == nil {
-                        let component = frame.components[member.component]
-                        guard let table = quantization.tables[component.quantizationSlot] else {
-                            throw .corrupt("component \(component.identifier) uses quantization table \(component.quantizationSlot), which no DQT segment defines")
+                    } else {
+                        for member in scan.members where storage[member.component].quantization == nil {
+                            let component = frame.components[member.component]
+                            guard let table = quantization.tables[component.quantizationSlot] else {
+                                throw .corrupt("component \(component.identifier) uses quantization table \(component.quantizationSlot), which no DQT segment defines")
+                            }
+                            storage[member.component].quantization = table
                         }
-                        storage[member.component].quantization = table
-                    }
-                    if frame.isProgressive {
-                        for member in scan.members where scan.spectralStart <= 9 {
-                            for zigzag in scan.spectralStart...min(scan.spectralEnd, 9) {
-                                storage[member.component].lastApproximation[zigzag] = scan.approximationLow
+                        if frame.isProgressive {
+                            for member in scan.members where scan.spectralStart <= 9 {
+                                for zigzag in scan.spectralStart...min(scan.spectralEnd, 9) {
+                                    storage[member.component].lastApproximation[zigzag] = scan.approximationLow
+                                }
                             }
                         }
+                        markers.position = try frame.isArithmetic
+                            ? JPEGArithmeticScan.decode(
+                                scan, frame: frame, storage: storage, conditioning: conditioning, restartInterval: restartInterval,
+                                bytes: bytes, position: dataStart, scanNumber: scanCount)
+                            : JPEGScanDecoder.decode(
+                                scan, frame: frame, storage: storage, huffmanTables: huffman, restartInterval: restartInterval,
+                                bytes: bytes, position: dataStart, scanNumber: scanCount)
                     }
-                    if frame.isArithmetic {
-                        markers.position = try JPEGArithmeticScan.decode(
-                            scan, frame: frame, storage: storage, conditioning: conditioning, restartInterval: restartInterval,
-                            bytes: bytes, position: markers.position, scanNumber: scanCount)
-                        // libjpeg's arithmetic decoder cannot suspend: data running to the end
-                        // of the file is an error there, whatever it has emitted.
-                        rowsEmitted = isOnePass && markerFollows(bytes, at: markers.position)
-                    } else {
-                        let dataStart = markers.position
-                        markers.position = try JPEGScanDecoder.decode(
-                            scan, frame: frame, storage: storage, huffmanTables: huffman, restartInterval: restartInterval,
-                            bytes: bytes, position: dataStart, scanNumber: scanCount)
-                        // Without a marker after the data, libjpeg may have suspended in the
-                        // last MCUs for want of bytes it reads ahead.
-                        rowsEmitted = isOnePass && (markerFollows(bytes, at: markers.position) || JPEGCutScanCheck.completes(
-                            scan, frame: frame, huffmanTables: huffman, restartInterval: restartInterval,
-                            bytes: bytes, position: dataStart))
-                    }
+                    // A marker after the data stops libjpeg's reading. Without one, its
+                    // arithmetic decoder fails (it cannot wait for data), and its Huffman
+                    // decoders may have suspended in the last MCUs for want of bytes they read
+                    // ahead.
+                    rowsEmitted = isOnePass && (markerFollows(bytes, at: markers.position) || !frame.isArithmetic
+                        && JPEGCutScanCheck.completes(scan, frame: frame, huffmanTables: huffman, restartInterval: restartInterval,
+                                                      bytes: bytes, position: dataStart))
                 case 0xE0...0xEF:
                     let payload = try markers.segmentPayload("APP\(marker - 0xE0)")
                     // Like Pillow and libjpeg, only what comes before the first scan counts.
